@@ -14,6 +14,11 @@ export interface StackRequest {
   params: Record<string, string>
   /** The raw Node request, for handlers that stream (the registry proxy). */
   raw: IncomingMessage
+  /**
+   * Set for raw routes when a 'truncate' fault hits this call: the handler should promise the
+   * whole body, send about half of it, then drop the connection.
+   */
+  truncate?: boolean
 }
 
 export interface StackResponse {
@@ -222,6 +227,10 @@ export class StackServer {
         raw: req
       }
       if (found.route.raw) {
+        if (fault?.kind === 'truncate') {
+          record.fault = 'truncate'
+          request.truncate = true
+        }
         res.on('finish', () => (record.status = res.statusCode))
         await found.route.raw(request, res)
         return
