@@ -34,15 +34,16 @@ const CANDIDATES = [
   '/usr/bin/registry'
 ]
 
-/** The distribution binary: $DOCKER_REGISTRY_BIN, a known path, or `docker-registry` on PATH. */
+/**
+ * The distribution binary: $DOCKER_REGISTRY_BIN when set (and then only that), else a known path
+ * or `docker-registry` on PATH.
+ */
 export function findRegistryBinary(): string | undefined {
   const fromEnv = process.env.DOCKER_REGISTRY_BIN
   const pathDirs = (process.env.PATH ?? '').split(path.delimiter).filter(d => d !== '')
-  const candidates = [
-    ...(fromEnv ? [fromEnv] : []),
-    ...CANDIDATES,
-    ...pathDirs.map(d => path.join(d, 'docker-registry'))
-  ]
+  const candidates = fromEnv
+    ? [fromEnv]
+    : [...CANDIDATES, ...pathDirs.map(d => path.join(d, 'docker-registry'))]
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK)
