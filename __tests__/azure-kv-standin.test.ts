@@ -1,0 +1,407 @@
+// The azure-kv plugin stand-in against the local stack (Entra, GitHub OIDC, Key Vault), run as
+// notation runs it: the installed wrapper, the request on stdin, a controlled environment.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { X509Certificate, constants, createHash, verify } from 'node:crypto'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import * as tar from 'tar'
+import { startStack, VAULT_AUDIENCE } from './stack/stack.ts'
+import type { Stack } from './stack/stack.ts'
+import { createKeyVault } from './stack/keyvault.ts'
+import type { KeyVault, SeededCertificate } from './stack/keyvault.ts'
+import { StackServer } from './stack/http.ts'
+import { issueCertificate, x509 } from './stack/pki.ts'
+import {
+  installAzureKvStandin,
+  packAzureKvStandin,
+  readAzureKvLog,
+  runPlugin
+} from './support/azure-kv.ts'
+
+const PAYLOAD = Buffer.from('{"targetArtifact":{"digest":"sha256:' + 'ab'.repeat(32) + '"}}')
+
+let stack: Stack
+let vault: KeyVault
+let vaultServer: StackServer
+let dir: string
+let plugin: string
+let logFile: string
+let noAzPath: string
+let rsa: SeededCertificate
+let ec: SeededCertificate
+let caIssued: SeededCertificate
+let pkcs12: SeededCertificate
+
+before(async () => {
+  stack = await startStack({ registry: false })
+  // The stack's own vault announces `authorization="<host>/<tenant>/<tenant>"` (stack.ts passes
+  // host + tenant where createKeyVault wants the host), which no Azure SDK accepts: until that is
+  // fixed, the same Key Vault on a server of our own, with the stack's Entra and CA.
+  const tls = await issueCertificate({
+    subject: 'CN=127.0.0.1',
+    issuer: stack.ca,
+    key: { kty: 'EC', crv: 'P-256' },
+    ekus: [x509.ExtendedKeyUsage.serverAuth],
+    ipAddresses: ['127.0.0.1']
+  })
+  vault = createKeyVault({
+    name: 'notation-test',
+    tenantId: stack.tenantId,
+    authority: stack.authorityHost,
+    authenticate: header => stack.entra.verifyAccessToken(header, VAULT_AUDIENCE)
+  })
+  vaultServer = new StackServer({
+    name: 'keyvault',
+    tls: { key: tls.keyPem, cert: tls.pem },
+    routes: vault.routes
+  })
+  await vaultServer.listen()
+  vault.bindUrl(vaultServer.origin)
+  dir = await mkdtemp(path.join(os.tmpdir(), 'azure-kv-standin-'))
+  logFile = path.join(dir, 'calls.jsonl')
+  noAzPath = path.join(dir, 'empty-bin')
+  plugin = await installAzureKvStandin(path.join(dir, 'libexec'))
+  const subject = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
+  ;[rsa, ec, caIssued, pkcs12] = await Promise.all([
+    vault.seedSelfSigned('rsa-cert', { subject }),
+    vault.seedSelfSigned('ec-cert', { subject, key: { kty: 'EC', crv: 'P-384' } }),
+    vault.seedCaIssued('ca-cert', { subject, chainDepth: 2 }),
+    vault.seedCaIssued('pfx-cert', { subject, chainDepth: 1, contentType: 'application/x-pkcs12' })
+  ])
+})
+
+after(async () => {
+  await vaultServer?.close()
+  await stack?.stop()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+/** Every OIDC token handed to the plugin, to check none reaches the log. */
+const tokens: string[] = []
+
+async function tokenFile(): Promise<string> {
+  const file = await stack.federatedTokenFile()
+  tokens.push((await readFile(file, 'utf8')).trim())
+  return file
+}
+
+/** The environment of a notation run in a workflow after azure/login-style OIDC setup. */
+async function workloadEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const base = stack.env()
+  return {
+    PATH: noAzPath,
+    NODE_EXTRA_CA_CERTS: stack.caFile,
+    AZURE_TENANT_ID: base.AZURE_TENANT_ID!,
+    AZURE_CLIENT_ID: base.AZURE_CLIENT_ID!,
+    AZURE_AUTHORITY_HOST: stack.authorityHost,
+    AZURE_FEDERATED_TOKEN_FILE: await tokenFile(),
+    AZURE_KV_STANDIN_LOG: logFile,
+    ...extra
+  }
+}
+
+function without(env: Record<string, string>, name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k !== name))
+}
+
+function request(keyId: string, pluginConfig: Record<string, string>) {
+  return { contractVersion: '1.0', keyId, pluginConfig }
+}
+
+function signRequest(keyId: string, pluginConfig: Record<string, string>, keySpec = 'RSA-2048') {
+  return {
+    ...request(keyId, pluginConfig),
+    keySpec,
+    hashAlgorithm: 'SHA-256',
+    payload: PAYLOAD.toString('base64')
+  }
+}
+
+function chainOf(json: Record<string, unknown> | undefined): X509Certificate[] {
+  const chain = json?.certificateChain
+  assert.ok(Array.isArray(chain), 'certificateChain is an array')
+  return chain.map(c => new X509Certificate(Buffer.from(String(c), 'base64')))
+}
+
+function signatureOf(json: Record<string, unknown> | undefined): Buffer {
+  assert.equal(typeof json?.signature, 'string')
+  return Buffer.from(String(json?.signature), 'base64')
+}
+
+const WORKLOAD = { credential_type: 'workloadid' }
+
+describe('azure-kv stand-in', () => {
+  test('get-plugin-metadata answers as azure-kv 1.2.1', async () => {
+    const run = await runPlugin(plugin, 'get-plugin-metadata', {}, { PATH: noAzPath })
+    assert.equal(run.code, 0, run.stderr)
+    assert.deepEqual(run.json, {
+      name: 'azure-kv',
+      description: 'Notation Azure Key Vault plugin',
+      version: '1.2.1',
+      url: 'https://github.com/Azure/notation-azure-kv',
+      supportedContractVersions: ['1.0'],
+      capabilities: ['SIGNATURE_GENERATOR.RAW']
+    })
+    assert.equal(run.stderr, '')
+  })
+
+  test('describe-key reports the key spec of the certificate (RSA key id, EC certificate id)', async () => {
+    const env = await workloadEnv()
+    const certificateId = `${vault.url}/certificates/ec-cert`
+    const [r, e] = await Promise.all([
+      runPlugin(plugin, 'describe-key', request(rsa.kid, WORKLOAD), env),
+      runPlugin(plugin, 'describe-key', request(certificateId, WORKLOAD), env)
+    ])
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(r.json, { keyId: rsa.kid, keySpec: 'RSA-2048' })
+    assert.equal(e.code, 0, e.stderr)
+    assert.deepEqual(e.json, { keyId: certificateId, keySpec: 'EC-384' })
+  })
+
+  test('generate-signature, self_signed + workloadid: PSS signature over the payload, one certificate', async () => {
+    const run = await runPlugin(
+      plugin,
+      'generate-signature',
+      signRequest(rsa.kid, { ...WORKLOAD, self_signed: 'true' }),
+      await workloadEnv()
+    )
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.json?.keyId, rsa.kid)
+    assert.equal(run.json?.signingAlgorithm, 'RSASSA-PSS-SHA-256')
+    const chain = chainOf(run.json)
+    assert.equal(chain.length, 1)
+    assert.ok(chain[0]!.raw.equals(rsa.leaf.der), 'the chain is the Key Vault certificate')
+    const ok = verify(
+      'sha256',
+      PAYLOAD,
+      {
+        key: chain[0]!.publicKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32
+      },
+      signatureOf(run.json)
+    )
+    assert.ok(ok, 'the signature verifies with the leaf key')
+    const digest = createHash('sha256').update(PAYLOAD).digest()
+    assert.ok(
+      vault.signs.some(
+        s => s.kid === rsa.kid && s.alg === 'PS256' && s.digest === digest.toString('base64url')
+      ),
+      'Key Vault signed the payload digest with PS256'
+    )
+  })
+
+  test('generate-signature with an EC P-384 key: ECDSA-SHA-384 (r||s) over the payload', async () => {
+    const run = await runPlugin(
+      plugin,
+      'generate-signature',
+      signRequest(ec.kid, { ...WORKLOAD, self_signed: 'true' }, 'EC-384'),
+      await workloadEnv()
+    )
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.json?.signingAlgorithm, 'ECDSA-SHA-384')
+    const [leaf] = chainOf(run.json)
+    const ok = verify(
+      'sha384',
+      PAYLOAD,
+      { key: leaf!.publicKey, dsaEncoding: 'ieee-p1363' },
+      signatureOf(run.json)
+    )
+    assert.ok(ok)
+  })
+
+  test('ca_certs: leaf from Key Vault plus the bundle, ordered leaf to root', async () => {
+    const bundle = path.join(dir, 'ca-bundle.pem')
+    // root first on purpose: the plugin orders by issuer/subject
+    await writeFile(bundle, caIssued.root.pem + caIssued.intermediate!.pem)
+    const run = await runPlugin(
+      plugin,
+      'generate-signature',
+      signRequest(caIssued.kid, { ...WORKLOAD, ca_certs: bundle }),
+      await workloadEnv()
+    )
+    assert.equal(run.code, 0, run.stderr)
+    const chain = chainOf(run.json)
+    assert.deepEqual(
+      chain.map(c => c.fingerprint256),
+      caIssued.chain.map(c => new X509Certificate(c.der).fingerprint256)
+    )
+    assert.equal(chain.length, 3)
+    const ok = verify(
+      'sha256',
+      PAYLOAD,
+      { key: chain[0]!.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+      signatureOf(run.json)
+    )
+    assert.ok(ok)
+  })
+
+  test('no chain config: the chain comes from the certificate secret (PEM and PKCS#12)', async () => {
+    const env = await workloadEnv()
+    const [pem, pfx] = await Promise.all([
+      runPlugin(plugin, 'generate-signature', signRequest(caIssued.kid, WORKLOAD), env),
+      runPlugin(plugin, 'generate-signature', signRequest(pkcs12.kid, WORKLOAD), env)
+    ])
+    assert.equal(pem.code, 0, pem.stderr)
+    assert.deepEqual(
+      chainOf(pem.json).map(c => c.fingerprint256),
+      caIssued.chain.map(c => new X509Certificate(c.der).fingerprint256)
+    )
+    assert.equal(pfx.code, 0, pfx.stderr)
+    assert.deepEqual(
+      chainOf(pfx.json).map(c => c.fingerprint256),
+      pkcs12.chain.map(c => new X509Certificate(c.der).fingerprint256)
+    )
+  })
+
+  test('without secrets get and without ca_certs: the real plugin’s hint', async () => {
+    vault.deny('secrets/get')
+    try {
+      const run = await runPlugin(
+        plugin,
+        'generate-signature',
+        signRequest(caIssued.kid, WORKLOAD),
+        await workloadEnv()
+      )
+      assert.equal(run.code, 1)
+      assert.equal(run.json?.errorCode, 'ERROR')
+      assert.match(
+        String(run.json?.errorMessage),
+        /does not have secrets get permission.*`ca_certs`/
+      )
+    } finally {
+      vault.allow('secrets/get')
+    }
+  })
+
+  test('self_signed with ca_certs is refused before any Key Vault call', async () => {
+    const calls = vaultServer.calls.length
+    const run = await runPlugin(
+      plugin,
+      'generate-signature',
+      signRequest(rsa.kid, { ...WORKLOAD, self_signed: 'true', ca_certs: '/nonexistent.pem' }),
+      await workloadEnv()
+    )
+    assert.equal(run.code, 1)
+    assert.deepEqual(run.json, {
+      errorCode: 'ERROR',
+      errorMessage:
+        'Self-signed certificate is specified. Please do not specify the `ca_certs` parameter if it is a self-signed certificate.'
+    })
+    assert.equal(vaultServer.calls.length, calls)
+  })
+
+  test('keys/sign denied: the service error code and message, naming the permission', async () => {
+    vault.deny('keys/sign')
+    try {
+      const run = await runPlugin(
+        plugin,
+        'generate-signature',
+        signRequest(rsa.kid, { ...WORKLOAD, self_signed: 'true' }),
+        await workloadEnv()
+      )
+      assert.equal(run.code, 1)
+      // The real plugin passes Azure's error code through (RequestFailedException.ErrorCode).
+      assert.equal(run.json?.errorCode, 'Forbidden')
+      assert.match(
+        String(run.json?.errorMessage),
+        /does not have keys sign permission on key vault/
+      )
+    } finally {
+      vault.allow('keys/sign')
+    }
+  })
+
+  test('credential failures: missing token file, unknown type, no az, http key id', async () => {
+    const env = await workloadEnv()
+    const noTokenFile = without(env, 'AZURE_FEDERATED_TOKEN_FILE')
+    const [missing, unknown, cli, insecure] = await Promise.all([
+      runPlugin(plugin, 'describe-key', request(rsa.kid, WORKLOAD), noTokenFile),
+      runPlugin(plugin, 'describe-key', request(rsa.kid, { credential_type: 'Bogus' }), env),
+      runPlugin(plugin, 'describe-key', request(rsa.kid, { credential_type: 'azurecli' }), env),
+      runPlugin(plugin, 'describe-key', request(rsa.kid.replace('https:', 'http:'), WORKLOAD), env)
+    ])
+    assert.equal(missing.code, 1)
+    assert.equal(missing.json?.errorCode, 'ERROR')
+    assert.match(
+      String(missing.json?.errorMessage),
+      /^WorkloadIdentityCredential authentication unavailable\. The workload options are not fully configured/
+    )
+    assert.deepEqual(unknown.json, {
+      errorCode: 'VALIDATION_ERROR',
+      errorMessage: 'Invalid credential type: bogus'
+    })
+    assert.deepEqual(cli.json, { errorCode: 'ERROR', errorMessage: 'Azure CLI not installed' })
+    assert.deepEqual(insecure.json, {
+      errorCode: 'VALIDATION_ERROR',
+      errorMessage: 'Unsupported scheme http. The scheme must be https.'
+    })
+  })
+
+  test('environment credential and the default chain both reach the vault', async () => {
+    const base = without(await workloadEnv(), 'AZURE_FEDERATED_TOKEN_FILE')
+    const secretEnv = { ...base, AZURE_CLIENT_SECRET: stack.clientSecret }
+    const [envCred, defaultChain] = await Promise.all([
+      runPlugin(
+        plugin,
+        'describe-key',
+        request(rsa.kid, { credential_type: 'environment' }),
+        secretEnv
+      ),
+      runPlugin(plugin, 'describe-key', request(rsa.kid, {}), await workloadEnv())
+    ])
+    assert.equal(envCred.code, 0, envCred.stderr)
+    assert.equal(defaultChain.code, 0, defaultChain.stderr)
+    const calls = readAzureKvLog(logFile).filter(
+      c => c.command === 'describe-key' && c.outcome === 'ok'
+    )
+    assert.ok(
+      calls.some(c => c.credentialType === 'environment' && c.credentialUsed === 'environment')
+    )
+    assert.ok(calls.some(c => c.credentialType === 'default' && c.credentialUsed === 'workloadid'))
+  })
+
+  test('the call log names variables and config keys, never tokens or secrets', async () => {
+    const text = await readFile(logFile, 'utf8')
+    const calls = readAzureKvLog(logFile)
+    assert.ok(calls.length >= 10, `logged ${calls.length} calls`)
+    const signed = calls.find(c => c.command === 'generate-signature' && c.outcome === 'ok')
+    assert.ok(signed)
+    assert.ok(signed.env.includes('AZURE_FEDERATED_TOKEN_FILE'))
+    assert.ok(signed.pluginConfigKeys?.includes('credential_type'))
+    assert.ok(tokens.length >= 10)
+    for (const token of tokens) {
+      assert.ok(!text.includes(token.split('.')[2]!), 'no token signature in the log')
+    }
+    assert.ok(!/eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(text), 'no JWT-shaped value')
+    assert.ok(!text.includes(stack.clientSecret), 'no client secret')
+  })
+
+  test('pack: a release-style tar.gz with notation-azure-kv (0755) and LICENSE, and its sha256', async () => {
+    const out = path.join(dir, 'dist')
+    const packed = await packAzureKvStandin(out, { version: '1.2.1' })
+    assert.equal(path.basename(packed.file), 'notation-azure-kv_1.2.1_linux_amd64.tar.gz')
+    assert.equal(
+      packed.sha256,
+      createHash('sha256')
+        .update(await readFile(packed.file))
+        .digest('hex')
+    )
+    const entries: Array<{ path: string; mode: number }> = []
+    await tar.list({
+      file: packed.file,
+      onReadEntry: e => entries.push({ path: e.path, mode: e.mode ?? 0 })
+    })
+    assert.deepEqual(entries.map(e => e.path).sort(), ['LICENSE', 'notation-azure-kv'])
+    assert.equal(entries.find(e => e.path === 'notation-azure-kv')!.mode & 0o777, 0o755)
+    const extracted = path.join(dir, 'extracted')
+    await import('node:fs/promises').then(fs => fs.mkdir(extracted))
+    await tar.extract({ file: packed.file, cwd: extracted })
+    const exe = path.join(extracted, 'notation-azure-kv')
+    assert.ok(((await stat(exe)).mode & 0o111) !== 0)
+    const run = await runPlugin(exe, 'get-plugin-metadata', {}, { PATH: noAzPath })
+    assert.equal(run.json?.name, 'azure-kv')
+  })
+})
