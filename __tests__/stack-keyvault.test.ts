@@ -255,6 +255,34 @@ describe('certificates through CertificateClient', () => {
     assert.equal(policy.lifetimeActions?.[0]?.action, 'AutoRenew')
   })
 
+  it('keeps a create for a non-Self issuer pending with a CSR for the policy subject and key', async () => {
+    const path = '/certificates/external/create?api-version=2025-07-01'
+    const created = await raw('POST', path, {
+      token: TOKEN,
+      body: {
+        policy: {
+          key_props: { kty: 'EC', crv: 'P-384', exportable: false, reuse_key: false },
+          x509_props: { subject: SUBJECT, ekus: [CODE_SIGNING], key_usage: ['digitalSignature'] },
+          issuer: { name: 'Unknown' }
+        }
+      }
+    })
+    assert.equal(created.status, 202)
+    assert.equal(created.json.id, `${vault.url}/certificates/external/pending`)
+    assert.equal(created.json.status, 'inProgress')
+    const csr = new x509.Pkcs10CertificateRequest(Buffer.from(String(created.json.csr), 'base64'))
+    assert.equal(csr.subject, 'CN=wabbit-networks.io, O=Notation, L=Seattle, ST=WA, C=US')
+    assert.ok(await csr.verify())
+    for (let i = 0; i < 3; i++) {
+      const op = await raw('GET', '/certificates/external/pending?api-version=2025-07-01', {
+        token: TOKEN
+      })
+      assert.equal(op.json.status, 'inProgress')
+      assert.equal(op.json.request_id, created.json.request_id)
+    }
+    assert.deepEqual(vault.versions('external'), [])
+  })
+
   it('answers 404 CertificateNotFound naming the certificate', async () => {
     await assert.rejects(certificates.getCertificate('no-such-cert'), error => {
       const e = restError(error)
@@ -327,6 +355,17 @@ describe('keys through KeyClient and CryptographyClient', () => {
         Buffer.from(result.result)
       )
     )
+  })
+
+  it('signs through a versionless key id with the latest version', async () => {
+    const cert = await certificates.getCertificate('signing')
+    const crypto = new CryptographyClient(`${vault.url}/keys/signing`, credential, clientOptions)
+    const digest = createHash('sha256').update(data).digest()
+    const result = await crypto.sign('PS256', digest)
+    assert.equal(result.keyID, cert.keyId)
+    const publicKey = new X509Certificate(Buffer.from(cert.cer ?? [])).publicKey
+    const pss = { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+    assert.ok(verify('sha256', data, pss, Buffer.from(result.result)))
   })
 
   it('rejects a digest whose length does not match the algorithm (400 BadParameter)', async () => {

@@ -848,7 +848,15 @@ export function createKeyVault(options: {
           })
         }
         pending.set(certName, op)
-        return { status: 202, body: operationBody(certName, op) }
+        const apiVersion = req.url.searchParams.get('api-version') ?? ''
+        return {
+          status: 202,
+          headers: {
+            location: `${url('certificates', certName)}/pending?api-version=${apiVersion}&request_id=${op.requestId}`,
+            'retry-after': '10'
+          },
+          body: operationBody(certName, op)
+        }
       },
       certResource
     ),
