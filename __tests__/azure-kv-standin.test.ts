@@ -7,12 +7,10 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as tar from 'tar'
-import { startStack, VAULT_AUDIENCE } from './stack/stack.ts'
+import { startStack } from './stack/stack.ts'
 import type { Stack } from './stack/stack.ts'
-import { createKeyVault } from './stack/keyvault.ts'
 import type { KeyVault, SeededCertificate } from './stack/keyvault.ts'
-import { StackServer } from './stack/http.ts'
-import { issueCertificate, x509 } from './stack/pki.ts'
+import type { StackServer } from './stack/http.ts'
 import {
   installAzureKvStandin,
   packAzureKvStandin,
@@ -36,29 +34,8 @@ let pkcs12: SeededCertificate
 
 before(async () => {
   stack = await startStack({ registry: false })
-  // The stack's own vault announces `authorization="<host>/<tenant>/<tenant>"` (stack.ts passes
-  // host + tenant where createKeyVault wants the host), which no Azure SDK accepts: until that is
-  // fixed, the same Key Vault on a server of our own, with the stack's Entra and CA.
-  const tls = await issueCertificate({
-    subject: 'CN=127.0.0.1',
-    issuer: stack.ca,
-    key: { kty: 'EC', crv: 'P-256' },
-    ekus: [x509.ExtendedKeyUsage.serverAuth],
-    ipAddresses: ['127.0.0.1']
-  })
-  vault = createKeyVault({
-    name: 'notation-test',
-    tenantId: stack.tenantId,
-    authority: stack.authorityHost,
-    authenticate: header => stack.entra.verifyAccessToken(header, VAULT_AUDIENCE)
-  })
-  vaultServer = new StackServer({
-    name: 'keyvault',
-    tls: { key: tls.keyPem, cert: tls.pem },
-    routes: vault.routes
-  })
-  await vaultServer.listen()
-  vault.bindUrl(vaultServer.origin)
+  vault = stack.keyVault.vault
+  vaultServer = stack.keyVault.server
   dir = await mkdtemp(path.join(os.tmpdir(), 'azure-kv-standin-'))
   logFile = path.join(dir, 'calls.jsonl')
   noAzPath = path.join(dir, 'empty-bin')
@@ -73,7 +50,6 @@ before(async () => {
 })
 
 after(async () => {
-  await vaultServer?.close()
   await stack?.stop()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
