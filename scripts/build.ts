@@ -1,7 +1,21 @@
 // Bundles the action into dist/. The Azure SDKs are loaded with dynamic import() by the modules
 // that need them, so esbuild splits them into chunks that `command: setup` never parses.
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import { rm } from 'node:fs/promises'
+
+// @actions/http-client imports undici (~700 kB) only for getAgentDispatcher(), a proxy dispatcher for
+// fetch-based clients that this action never asks for. Parsing it would double the start-up time.
+const undiciStub: Plugin = {
+  name: 'undici-stub',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'stub' }))
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      loader: 'js',
+      contents:
+        "export class ProxyAgent { constructor() { throw new Error('undici is not bundled with notation-akv-action') } }"
+    }))
+  }
+}
 
 await rm('dist', { recursive: true, force: true })
 await build({
@@ -15,6 +29,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [undiciStub],
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"

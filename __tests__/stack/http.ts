@@ -124,6 +124,13 @@ export class StackServer {
     this.faults = []
   }
 
+  /** Forgets faults, the call log and per-route call numbers: a clean slate for the next test. */
+  reset(): void {
+    this.faults = []
+    this.calls.length = 0
+    this.counters.clear()
+  }
+
   /** How many times a route was called (faulted calls included). */
   callCount(route: string): number {
     return this.counters.get(route) ?? 0
@@ -153,7 +160,10 @@ export class StackServer {
     await new Promise<void>(resolve => this.server.close(() => resolve()))
   }
 
-  private match(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+  private match(
+    method: string,
+    pathname: string
+  ): { route: Route; params: Record<string, string> } | undefined {
     for (const route of this.routes) {
       if (route.method !== '*' && route.method !== method) continue
       const m = route.path.exec(pathname)
@@ -204,7 +214,10 @@ export class StackServer {
         const headers: Record<string, string> = {}
         if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter
         const body = fault.body ?? {
-          error: { code: `Injected${status}`, message: `injected fault: HTTP ${status} on ${routeName}` }
+          error: {
+            code: `Injected${status}`,
+            message: `injected fault: HTTP ${status} on ${routeName}`
+          }
         }
         await drain(req)
         send(res, record, { status, headers, body })
@@ -214,7 +227,12 @@ export class StackServer {
         await drain(req)
         send(res, record, {
           status: 404,
-          body: { error: { code: 'NotFound', message: `${this.name}: no route for ${method} ${url.pathname}` } }
+          body: {
+            error: {
+              code: 'NotFound',
+              message: `${this.name}: no route for ${method} ${url.pathname}`
+            }
+          }
         })
         return
       }
@@ -255,7 +273,10 @@ export class StackServer {
   }
 }
 
-function encode(response: StackResponse): { headers: Record<string, string | string[]>; body: Buffer } {
+function encode(response: StackResponse): {
+  headers: Record<string, string | string[]>
+  body: Buffer
+} {
   const headers: Record<string, string | string[]> = { ...(response.headers ?? {}) }
   let body: Buffer
   if (response.body === undefined) body = Buffer.alloc(0)

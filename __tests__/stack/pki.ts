@@ -11,7 +11,8 @@ import * as x509 from '@peculiar/x509'
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
 
-export type KeySpec = { kty: 'RSA'; size: 2048 | 3072 | 4096 } | { kty: 'EC'; crv: 'P-256' | 'P-384' | 'P-521' }
+export type KeySpec =
+  { kty: 'RSA'; size: 2048 | 3072 | 4096 } | { kty: 'EC'; crv: 'P-256' | 'P-384' | 'P-521' }
 
 export interface Issued {
   cert: x509.X509Certificate
@@ -55,7 +56,9 @@ const HASH_FOR: Record<string, string> = {
   'P-521': 'SHA-512'
 }
 
-export function keyAlgorithm(spec: KeySpec): webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams {
+export function keyAlgorithm(
+  spec: KeySpec
+): webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams {
   if (spec.kty === 'RSA') {
     return {
       name: 'RSASSA-PKCS1-v1_5',
@@ -79,7 +82,8 @@ function signingAlgorithmFor(key: CryptoKey): Algorithm | EcdsaParams {
   if (alg.name === 'ECDSA') {
     return { name: 'ECDSA', hash: HASH_FOR[alg.namedCurve] ?? 'SHA-256' } as EcdsaParams
   }
-  return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Algorithm
+  // WebCrypto binds an RSA key to the hash it was generated with; sign with that one.
+  return { name: 'RSASSA-PKCS1-v1_5', hash: alg.hash?.name ?? 'SHA-256' } as Algorithm
 }
 
 export async function issueCertificate(options: CertOptions): Promise<Issued> {
@@ -111,7 +115,9 @@ export async function issueCertificate(options: CertOptions): Promise<Issued> {
   serialNumber[0] = (serialNumber[0] ?? 0) & 0x7f
   let cert: x509.X509Certificate
   if (options.issuer) {
-    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.keys.publicKey))
+    extensions.push(
+      await x509.AuthorityKeyIdentifierExtension.create(options.issuer.keys.publicKey)
+    )
     cert = await x509.X509CertificateGenerator.create({
       serialNumber: serialNumber.toString('hex'),
       subject: options.subject,

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { DEFAULTS, NOT_YET_SUPPORTED, getInputs, parseCommands } from '../src/inputs.ts'
+import { readActionYml } from './support/action-yml.ts'
+
+const reader =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? ''
+
+const setup = (values: Record<string, string> = {}) =>
+  getInputs(reader({ command: 'setup', ...values }))
+
+describe('action.yml and the inputs module agree', () => {
+  const yml = readActionYml()
+
+  test('every declared default is the one the code applies', () => {
+    const declared = Object.fromEntries(
+      [...yml.inputs].filter(([, v]) => v.default !== undefined).map(([k, v]) => [k, v.default])
+    )
+    assert.deepEqual(declared, DEFAULTS)
+  })
+
+  test('every not-yet-supported input is declared in action.yml', () => {
+    for (const name of NOT_YET_SUPPORTED) assert.ok(yml.inputs.has(name), name)
+  })
+
+  test('every declared input is read by getInputs', () => {
+    const read = new Set<string>()
+    getInputs(name => {
+      read.add(name)
+      return name === 'command' ? 'setup' : ''
+    })
+    assert.deepEqual(
+      [...yml.inputs.keys()].filter(n => !read.has(n)),
+      []
+    )
+  })
+
+  test('runs on node24 with a post step', () => {
+    assert.equal(yml.runs['using'], 'node24')
+    assert.equal(yml.runs['main'], 'dist/index.js')
+    assert.equal(yml.runs['post'], 'dist/index.js')
+  })
+})
+
+describe('command', () => {
+  test('runs phases in their natural order whatever the order given', () => {
+    assert.deepEqual(parseCommands('verify, sign build'), ['build', 'sign', 'verify'])
+    assert.deepEqual(parseCommands('SETUP'), ['setup'])
+  })
+  test('refuses unknown, repeated and empty commands, naming the input', () => {
+    assert.throws(
+      () => parseCommands('sign deploy'),
+      /Input 'command': 'deploy' is not a command; use any of: setup, build, sign, verify/
+    )
+    assert.throws(() => parseCommands('sign sign'), /'sign' is given twice/)
+    assert.throws(() => parseCommands('  '), /Input 'command': is empty/)
+  })
+  test('features that have not landed fail clearly instead of being ignored', () => {
+    assert.throws(() => getInputs(reader({})), /Input 'command': 'sign' is not yet supported/)
+    assert.throws(
+      () => setup({ 'key-vault': 'myvault' }),
+      /Input 'key-vault': is not yet supported/
+    )
+    assert.throws(
+      () => setup({ 'skip-if-signed': 'true' }),
+      /Input 'skip-if-signed': is not yet supported/
+    )
+  })
+})
+
+describe('install inputs', () => {
+  test('defaults to the newest pinned versions', () => {
+    const inputs = setup()
+    assert.deepEqual(inputs.notation, { version: '1.3.2' })
+    assert.deepEqual(inputs.plugin, { version: '1.2.1' })
+  })
+  test('accepts a leading v', () => {
+    assert.equal(setup({ 'notation-version': 'v1.3.2' }).notation.version, '1.3.2')
+  })
+  test('a version outside the pinned table needs a custom URL', () => {
+    assert.throws(
+      () => setup({ 'notation-version': '1.0.0' }),
+      /Input 'notation-version': 1\.0\.0 is not in the action's pinned checksum table \(1\.3\.2\)/
+    )
+    assert.throws(
+      () => setup({ 'plugin-version': 'latest' }),
+      /Input 'plugin-version': 'latest' is not a version/
+    )
+  })
+  test('a custom URL requires a well-formed checksum', () => {
+    assert.throws(
+      () => setup({ 'notation-url': 'https://mirror.example/n.tar.gz' }),
+      /Input 'notation-checksum': is required with notation-url/
+    )
+    assert.throws(
+      () => setup({ 'plugin-url': 'https://mirror.example/p.tar.gz', 'plugin-checksum': 'abc' }),
+      /Input 'plugin-checksum': must be a SHA-256/
+    )
+    assert.throws(
+      () => setup({ 'plugin-checksum': 'a'.repeat(64) }),
+      /Input 'plugin-checksum': is only used with plugin-url/
+    )
+    assert.throws(
+      () => setup({ 'notation-url': 'file:///etc/passwd', 'notation-checksum': 'a'.repeat(64) }),
+      /must be an http\(s\) URL/
+    )
+    assert.throws(
+      () =>
+        setup({
+          'notation-url': 'https://u:p@mirror.example/n',
+          'notation-checksum': 'a'.repeat(64)
+        }),
+      /must not carry credentials/
+    )
+    const custom = setup({
+      'notation-url': 'https://mirror.example/n.tar.gz',
+      'notation-checksum': 'AB'.repeat(32),
+      'notation-version': '1.4.0'
+    })
+    assert.deepEqual(custom.notation, {
+      version: '1.4.0',
+      custom: { url: 'https://mirror.example/n.tar.gz', sha256: 'ab'.repeat(32) }
+    })
+  })
+})
+
+describe('other inputs are validated even before their feature lands', () => {
+  test('booleans, numbers and enums name the input and the allowed values', () => {
+    assert.throws(
+      () => setup({ cleanup: 'yes' }),
+      /Input 'cleanup': 'yes' is not a boolean; use true or false/
+    )
+    assert.throws(
+      () => setup({ 'max-concurrency': '0' }),
+      /Input 'max-concurrency': '0' is not a whole number from 1 to 32/
+    )
+    assert.throws(() => setup({ 'timeout-minutes': '-1' }), /Input 'timeout-minutes'/)
+    assert.throws(
+      () => setup({ 'azure-credential': 'password' }),
+      /use one of: auto, oidc, environment, cli, managed-identity/
+    )
+    assert.throws(
+      () => setup({ 'signature-format': 'pgp' }),
+      /Input 'signature-format': 'pgp' is not allowed; use one of: cose, jws/
+    )
+  })
+  test('key=value lists refuse malformed, duplicate and reserved keys', () => {
+    assert.throws(
+      () => setup({ 'user-metadata': 'novalue' }),
+      /Input 'user-metadata': 'novalue' is not key=value/
+    )
+    assert.throws(() => setup({ 'user-metadata': 'a=1\na=2' }), /key 'a' is given twice/)
+    assert.throws(() => setup({ 'user-metadata': 'io.cncf.notary.x=1' }), /reserved by notation/)
+    assert.throws(
+      () => setup({ 'plugin-config': 'self_signed=false' }),
+      /Input 'plugin-config': key 'self_signed' is set by the action/
+    )
+    assert.throws(() => setup({ 'user-metadata': '--id=x' }), /Input 'user-metadata': key '--id'/)
+  })
+  test('paired inputs go together', () => {
+    assert.throws(
+      () => setup({ 'registry-username': 'bob' }),
+      /Input 'registry-password': registry-username and registry-password go together/
+    )
+    assert.throws(
+      () => setup({ 'timestamp-url': 'https://tsa.example' }),
+      /Input 'timestamp-root-cert'/
+    )
+  })
+  test('Key Vault names and URLs', () => {
+    assert.throws(
+      () => setup({ 'key-vault': 'a' }),
+      /Input 'key-vault': 'a' is neither a vault name/
+    )
+    assert.throws(
+      () => setup({ 'key-vault': 'http://myvault.vault.azure.net' }),
+      /must be a plain https URL/
+    )
+    assert.throws(() => setup({ certificate: 'bad name' }), /Input 'certificate'/)
+    assert.throws(
+      () => setup({ 'certificate-version': 'latest' }),
+      /Input 'certificate-version': must be a Key Vault version/
+    )
+  })
+  test('trust store and expiry formats', () => {
+    assert.throws(
+      () => setup({ 'trust-store': 'x509:foo' }),
+      /Input 'trust-store': 'x509:foo' must be type:name with type one of ca, signingAuthority, tsa/
+    )
+    assert.throws(() => setup({ 'trust-store': 'ca:../etc' }), /Input 'trust-store'/)
+    assert.throws(() => setup({ expiry: '3 days' }), /Input 'expiry': '3 days' is not a duration/)
+  })
+  test('an absurdly long input is refused before parsing', () => {
+    assert.throws(
+      () => setup({ images: 'x'.repeat(1024 * 1024 + 1) }),
+      /Input 'images': is 1048577 characters long/
+    )
+  })
+})

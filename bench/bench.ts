@@ -1,0 +1,127 @@
+// npm run bench: medians of what users wait for. Nothing here is asserted; tests own correctness.
+// - start-up: process start until run() has read its inputs (an invalid command makes it stop there)
+// - setup, cold: download + verify + extract + cache from a loopback server (what the official
+//   action pays on every run, since it never reuses the tool cache)
+// - setup, warm: the same step with the tool cache filled; it must make zero requests
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { rm } from 'node:fs/promises'
+import { StackServer } from '../__tests__/stack/http.ts'
+import { fakeNotation, fakePlugin, sha256, tarGz } from '../__tests__/support/archives.ts'
+import { BUNDLE, makeRunnerDirs, runAction, type RunnerDirs } from '../__tests__/support/action.ts'
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 15)
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+async function timeProcess(args: string[], env: Record<string, string>): Promise<number> {
+  const start = performance.now()
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: 'ignore'
+    })
+    child.on('error', reject)
+    child.on('close', () => resolve())
+  })
+  return performance.now() - start
+}
+
+async function measure(label: string, fn: () => Promise<number>): Promise<number> {
+  await fn() // warm the file system cache
+  const samples: number[] = []
+  for (let i = 0; i < RUNS; i++) samples.push(await fn())
+  const m = median(samples)
+  console.log(
+    `${label.padEnd(48)} median ${m.toFixed(1).padStart(7)} ms  (min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)}, n=${RUNS})`
+  )
+  return m
+}
+
+const server = new StackServer({ name: 'bench-downloads' })
+const notation = tarGz([{ path: 'notation', content: fakeNotation('1.3.2') }])
+const plugin = tarGz([{ path: 'notation-azure-kv', content: fakePlugin() }])
+// Release-sized padding, so cold setup hashes and extracts a realistic amount of data.
+const padding = randomBytes(25 * 1024 * 1024)
+const notationBig = tarGz([
+  { path: 'notation', content: fakeNotation('1.3.2') },
+  { path: 'payload.bin', content: padding }
+])
+server.addRoutes([
+  {
+    name: 'notation',
+    method: 'GET',
+    path: /^\/notation\.tar\.gz$/,
+    handler: () => ({ status: 200, body: notation })
+  },
+  {
+    name: 'notation-big',
+    method: 'GET',
+    path: /^\/notation-big\.tar\.gz$/,
+    handler: () => ({ status: 200, body: notationBig })
+  },
+  {
+    name: 'plugin',
+    method: 'GET',
+    path: /^\/plugin\.tar\.gz$/,
+    handler: () => ({ status: 200, body: plugin })
+  }
+])
+await server.listen()
+
+const inputs = (big: boolean): Record<string, string> => ({
+  command: 'setup',
+  'notation-url': `${server.origin}/${big ? 'notation-big' : 'notation'}.tar.gz`,
+  'notation-checksum': sha256(big ? notationBig : notation),
+  'plugin-url': `${server.origin}/plugin.tar.gz`,
+  'plugin-checksum': sha256(plugin)
+})
+
+async function timedSetup(dirs: RunnerDirs, big: boolean): Promise<number> {
+  const start = performance.now()
+  const run = await runAction({ inputs: inputs(big), dirs })
+  const elapsed = performance.now() - start
+  if (run.code !== 0) throw new Error(`setup failed: ${run.stdout}`)
+  return elapsed
+}
+
+console.log(`notation-akv-action benchmark (${RUNS} runs each, node ${process.version})`)
+const bare = await measure('node start-up alone (baseline)', () => timeProcess(['-e', '0'], {}))
+const startup = await measure('bundle start-up to input check', () =>
+  timeProcess([BUNDLE], {
+    INPUT_COMMAND: 'not-a-command',
+    GITHUB_STATE: '/dev/null',
+    GITHUB_OUTPUT: '/dev/null'
+  })
+)
+console.log(
+  `${'  bundle start-up beyond bare node'.padEnd(48)}        ${(startup - bare).toFixed(1).padStart(7)} ms`
+)
+
+const cold = await measure('setup, cold tool cache (25 MB archive)', async () => {
+  const dirs = await makeRunnerDirs()
+  try {
+    return await timedSetup(dirs, true)
+  } finally {
+    await rm(dirs.root, { recursive: true, force: true })
+  }
+})
+
+const warmDirs = await makeRunnerDirs()
+await timedSetup(warmDirs, true)
+server.reset()
+const warm = await measure('setup, warm tool cache', () => timedSetup(warmDirs, true))
+const warmRequests = server.calls.length
+console.log(
+  `${'  HTTP requests during warm runs'.padEnd(48)}        ${String(warmRequests).padStart(7)}`
+)
+console.log(
+  `${'  warm setup beyond bundle start-up'.padEnd(48)}        ${(warm - startup).toFixed(1).padStart(7)} ms`
+)
+console.log(`${'  cold / warm'.padEnd(48)}        ${(cold / warm).toFixed(1).padStart(7)} x`)
+await rm(warmDirs.root, { recursive: true, force: true })
+await server.close()

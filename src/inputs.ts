@@ -1,0 +1,559 @@
+// Reads, parses and validates every input once. Everything after this works with typed values;
+// every user mistake surfaces here as an InputError naming the input and what it allows.
+import * as core from '@actions/core'
+import { InputError } from './errors.ts'
+import {
+  DEFAULT_NOTATION_VERSION,
+  DEFAULT_PLUGIN_VERSION,
+  isPinned,
+  pinnedVersions,
+  type Tool
+} from './releases.ts'
+
+export const COMMANDS = ['setup', 'build', 'sign', 'verify'] as const
+export type Command = (typeof COMMANDS)[number]
+
+export const CREDENTIALS = ['auto', 'oidc', 'environment', 'cli', 'managed-identity'] as const
+export type CredentialKind = (typeof CREDENTIALS)[number]
+
+export const LEVELS = ['strict', 'permissive', 'audit', 'skip'] as const
+export type VerificationLevel = (typeof LEVELS)[number]
+
+export const TRUST_STORE_TYPES = ['ca', 'signingAuthority', 'tsa'] as const
+export type TrustStoreType = (typeof TRUST_STORE_TYPES)[number]
+
+export interface ToolSource {
+  version: string
+  /** A custom archive URL with its required checksum; omitted means the pinned release. */
+  custom?: { url: string; sha256: string }
+}
+
+export interface KeyValue {
+  key: string
+  value: string
+}
+
+export interface Inputs {
+  commands: Command[]
+  images: string[]
+  notation: ToolSource
+  plugin: ToolSource
+  azure: {
+    credential: CredentialKind
+    clientId?: string
+    tenantId?: string
+    subscriptionId?: string
+    resourceGroup?: string
+  }
+  keyVault: {
+    vaultUrl?: string
+    certificate?: string
+    certificateVersion?: string
+    keyId?: string
+    createCertificate: boolean
+    policy: {
+      subject?: string
+      validityMonths: number
+      keyType: 'RSA' | 'EC'
+      keySize: 2048 | 3072 | 4096
+      keyCurve: 'P-256' | 'P-384' | 'P-521'
+    }
+    caCerts?: string
+  }
+  registry: { username?: string; password?: string }
+  sign: {
+    signatureFormat: 'cose' | 'jws'
+    userMetadata: KeyValue[]
+    expiry?: string
+    timestampUrl?: string
+    timestampRootCert?: string
+    forceReferrersTag: boolean
+    pluginConfig: KeyValue[]
+    skipIfSigned: boolean
+  }
+  maxConcurrency: number
+  verify: {
+    trustPolicy?: string
+    trustPolicyName?: string
+    registryScopes: string[]
+    trustedIdentities: string[]
+    level: VerificationLevel
+    verifyTimestamp?: 'always' | 'afterCertExpiry'
+    trustStore?: { type: TrustStoreType; name: string }
+    trustStoreCertificates: string[]
+    userMetadata: KeyValue[]
+  }
+  build: {
+    context?: string
+    dockerfile?: string
+    args: KeyValue[]
+    secretArgs: KeyValue[]
+    platform?: string
+    timeoutSeconds?: number
+  }
+  timeoutMinutes?: number
+  cleanup: boolean
+}
+
+/** Defaults as action.yml declares them; applied here too so a run without action.yml behaves alike. */
+export const DEFAULTS: Readonly<Record<string, string>> = {
+  command: 'sign verify',
+  'azure-credential': 'auto',
+  'create-certificate': 'false',
+  'signature-format': 'cose',
+  'force-referrers-tag': 'true',
+  'skip-if-signed': 'false',
+  'max-concurrency': '4',
+  'verification-level': 'strict',
+  cleanup: 'true'
+}
+
+/**
+ * Inputs declared in action.yml whose feature has not landed yet. Using one is an error, never a
+ * silent no-op; entries leave this list as features land.
+ */
+export const NOT_YET_SUPPORTED: ReadonlySet<string> = new Set([
+  'azure-credential',
+  'azure-client-id',
+  'azure-tenant-id',
+  'azure-subscription-id',
+  'resource-group',
+  'key-vault',
+  'certificate',
+  'certificate-version',
+  'key-id',
+  'create-certificate',
+  'certificate-subject',
+  'certificate-validity-months',
+  'key-type',
+  'key-size',
+  'key-curve',
+  'ca-certs',
+  'registry-username',
+  'registry-password',
+  'signature-format',
+  'user-metadata',
+  'expiry',
+  'timestamp-url',
+  'timestamp-root-cert',
+  'force-referrers-tag',
+  'plugin-config',
+  'skip-if-signed',
+  'max-concurrency',
+  'trust-policy',
+  'trust-policy-name',
+  'registry-scopes',
+  'trusted-identities',
+  'verification-level',
+  'verify-timestamp',
+  'trust-store',
+  'trust-store-certificates',
+  'verify-user-metadata',
+  'build-context',
+  'dockerfile',
+  'build-args',
+  'build-secret-args',
+  'platform',
+  'build-timeout'
+])
+export const COMMANDS_NOT_YET_SUPPORTED: ReadonlySet<Command> = new Set(['build', 'sign', 'verify'])
+
+/** Keeps any single input within reason before parsing (a 1 MiB policy is already absurd). */
+const MAX_INPUT_LENGTH = 1024 * 1024
+
+type Reader = (name: string) => string
+
+function envReader(name: string): string {
+  return core.getInput(name)
+}
+
+class InputReader {
+  readonly used = new Set<string>()
+  private readonly read: Reader
+
+  constructor(read: Reader) {
+    this.read = read
+  }
+
+  /** The trimmed value, or the default when empty. */
+  string(name: string): string {
+    const raw = this.read(name)
+    if (raw.length > MAX_INPUT_LENGTH) {
+      throw new InputError(
+        name,
+        `is ${raw.length} characters long; at most ${MAX_INPUT_LENGTH} are allowed.`
+      )
+    }
+    const value = raw.trim()
+    const fallback = DEFAULTS[name] ?? ''
+    if (value !== '' && value !== fallback) this.used.add(name)
+    return value === '' ? fallback : value
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.string(name)
+    return value === '' ? undefined : value
+  }
+
+  /** Non-empty lines, trimmed; lines starting with # are comments. */
+  lines(name: string): string[] {
+    return this.string(name)
+      .split(/\r?\n/)
+      .map(line => line.trim())
+      .filter(line => line !== '' && !line.startsWith('#'))
+  }
+
+  boolean(name: string): boolean {
+    const value = this.string(name)
+    if (/^(true|True|TRUE)$/.test(value)) return true
+    if (/^(false|False|FALSE)$/.test(value)) return false
+    throw new InputError(name, `'${value}' is not a boolean; use true or false.`)
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.string(name)
+    const match = allowed.find(a => a.toLowerCase() === value.toLowerCase())
+    if (match === undefined) {
+      throw new InputError(name, `'${value}' is not allowed; use one of: ${allowed.join(', ')}.`)
+    }
+    return match
+  }
+
+  integer(name: string, min: number, max: number): number | undefined {
+    const value = this.optional(name)
+    if (value === undefined) return undefined
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InputError(name, `'${value}' is not a whole number from ${min} to ${max}.`)
+    }
+    return Number(value)
+  }
+
+  keyValues(
+    name: string,
+    validateKey: (key: string) => string | undefined = () => undefined
+  ): KeyValue[] {
+    const pairs: KeyValue[] = []
+    const seen = new Set<string>()
+    for (const line of this.lines(name)) {
+      const eq = line.indexOf('=')
+      if (eq <= 0) {
+        throw new InputError(name, `'${line}' is not key=value (one pair per line).`)
+      }
+      const key = line.slice(0, eq).trim()
+      const value = line.slice(eq + 1).trim()
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.\-/]*$/.test(key)) {
+        throw new InputError(
+          name,
+          `key '${key}' must start with a letter or digit and hold only letters, digits and _ . - /.`
+        )
+      }
+      const problem = validateKey(key)
+      if (problem !== undefined) throw new InputError(name, problem)
+      if (seen.has(key)) throw new InputError(name, `key '${key}' is given twice.`)
+      // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+      if (/[\u0000-\u001f\u007f]/.test(value)) {
+        throw new InputError(name, `the value of '${key}' holds control characters.`)
+      }
+      seen.add(key)
+      pairs.push({ key, value })
+    }
+    return pairs
+  }
+}
+
+export function parseCommands(value: string): Command[] {
+  const words = value
+    .split(/[\s,]+/)
+    .map(w => w.trim().toLowerCase())
+    .filter(w => w !== '')
+  if (words.length === 0) {
+    throw new InputError('command', `is empty; use any of: ${COMMANDS.join(', ')}.`)
+  }
+  const chosen = new Set<Command>()
+  for (const word of words) {
+    if (!(COMMANDS as readonly string[]).includes(word)) {
+      throw new InputError(
+        'command',
+        `'${word}' is not a command; use any of: ${COMMANDS.join(', ')}.`
+      )
+    }
+    if (chosen.has(word as Command)) {
+      throw new InputError('command', `'${word}' is given twice.`)
+    }
+    chosen.add(word as Command)
+  }
+  // Phases always run in their natural order, whatever order they were written in.
+  return COMMANDS.filter(c => chosen.has(c))
+}
+
+const SHA256 = /^[0-9a-f]{64}$/
+
+function toolSource(
+  reader: InputReader,
+  tool: Tool,
+  names: { version: string; url: string; checksum: string },
+  fallback: string
+): ToolSource {
+  const version = (reader.optional(names.version) ?? fallback).replace(/^v/, '')
+  const url = reader.optional(names.url)
+  const checksum = reader.optional(names.checksum)?.toLowerCase()
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+    throw new InputError(names.version, `'${version}' is not a version like ${fallback}.`)
+  }
+  if (url === undefined) {
+    if (checksum !== undefined) {
+      throw new InputError(
+        names.checksum,
+        `is only used with ${names.url}; pinned releases are checked against the action's own table.`
+      )
+    }
+    if (!isPinned(tool, version)) {
+      throw new InputError(
+        names.version,
+        `${version} is not in the action's pinned checksum table (${pinnedVersions(tool).join(', ')}); ` +
+          `choose one of those, or give ${names.url} with ${names.checksum}.`
+      )
+    }
+    return { version }
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new InputError(names.url, `'${url}' is not a URL.`)
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new InputError(names.url, `'${url}' must be an http(s) URL.`)
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new InputError(names.url, 'must not carry credentials; use a URL that needs none.')
+  }
+  if (checksum === undefined) {
+    throw new InputError(
+      names.checksum,
+      `is required with ${names.url}: the archive's SHA-256 (64 hex characters), so nothing unverified is installed.`
+    )
+  }
+  if (!SHA256.test(checksum)) {
+    throw new InputError(names.checksum, 'must be a SHA-256: 64 hex characters.')
+  }
+  return { version, custom: { url: parsed.toString(), sha256: checksum } }
+}
+
+function vaultUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(value) && !value.includes('--')) {
+    return `https://${value.toLowerCase()}.vault.azure.net`
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(
+      'key-vault',
+      `'${value}' is neither a vault name (3-24 letters, digits and hyphens) nor an https URL.`
+    )
+  }
+  if (
+    url.protocol !== 'https:' ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.username !== ''
+  ) {
+    throw new InputError(
+      'key-vault',
+      `'${value}' must be a plain https URL such as https://myvault.vault.azure.net.`
+    )
+  }
+  return url.origin
+}
+
+function trustStore(value: string | undefined): Inputs['verify']['trustStore'] {
+  if (value === undefined) return undefined
+  const m = /^([A-Za-z]+):([a-zA-Z0-9_.-]+)$/.exec(value)
+  const type = TRUST_STORE_TYPES.find(t => t === m?.[1])
+  if (!m || type === undefined || m[2] === undefined) {
+    throw new InputError(
+      'trust-store',
+      `'${value}' must be type:name with type one of ${TRUST_STORE_TYPES.join(', ')} and a name of letters, digits and _ . -.`
+    )
+  }
+  return { type, name: m[2] }
+}
+
+const RESERVED_PLUGIN_CONFIG = ['self_signed', 'ca_certs', 'credential_type']
+
+/** Reads and validates every input. `read` is injectable for tests. */
+export function getInputs(read: Reader = envReader): Inputs {
+  const reader = new InputReader(read)
+  const commands = parseCommands(reader.string('command'))
+  const images = reader.lines('images')
+
+  const notation = toolSource(
+    reader,
+    'notation',
+    { version: 'notation-version', url: 'notation-url', checksum: 'notation-checksum' },
+    DEFAULT_NOTATION_VERSION
+  )
+  const plugin = toolSource(
+    reader,
+    'azure-kv',
+    { version: 'plugin-version', url: 'plugin-url', checksum: 'plugin-checksum' },
+    DEFAULT_PLUGIN_VERSION
+  )
+
+  const username = reader.optional('registry-username')
+  const password = reader.optional('registry-password')
+  if (password !== undefined) core.setSecret(password)
+  if ((username === undefined) !== (password === undefined)) {
+    throw new InputError(
+      username === undefined ? 'registry-username' : 'registry-password',
+      'registry-username and registry-password go together.'
+    )
+  }
+
+  const timestampUrl = reader.optional('timestamp-url')
+  const timestampRootCert = reader.optional('timestamp-root-cert')
+  if ((timestampUrl === undefined) !== (timestampRootCert === undefined)) {
+    throw new InputError(
+      timestampUrl === undefined ? 'timestamp-url' : 'timestamp-root-cert',
+      'timestamp-url and timestamp-root-cert go together.'
+    )
+  }
+  if (timestampUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(timestampUrl)) {
+    throw new InputError('timestamp-url', `'${timestampUrl}' is not an http(s) URL.`)
+  }
+  const expiry = reader.optional('expiry')
+  if (expiry !== undefined && !/^(?=\d)(\d+h)?(\d+m)?$/.test(expiry)) {
+    throw new InputError(
+      'expiry',
+      `'${expiry}' is not a duration in hours and minutes, such as 24h, 30m or 3h20m.`
+    )
+  }
+
+  const inputs: Inputs = {
+    commands,
+    images,
+    notation,
+    plugin,
+    azure: {
+      credential: reader.oneOf('azure-credential', CREDENTIALS),
+      ...optionalField('clientId', reader.optional('azure-client-id')),
+      ...optionalField('tenantId', reader.optional('azure-tenant-id')),
+      ...optionalField('subscriptionId', reader.optional('azure-subscription-id')),
+      ...optionalField('resourceGroup', reader.optional('resource-group'))
+    },
+    keyVault: {
+      ...optionalField('vaultUrl', vaultUrl(reader.optional('key-vault'))),
+      ...optionalField('certificate', reader.optional('certificate')),
+      ...optionalField('certificateVersion', reader.optional('certificate-version')),
+      ...optionalField('keyId', reader.optional('key-id')),
+      createCertificate: reader.boolean('create-certificate'),
+      policy: {
+        ...optionalField('subject', reader.optional('certificate-subject')),
+        validityMonths: reader.integer('certificate-validity-months', 1, 120) ?? 12,
+        keyType:
+          reader.optional('key-type') === undefined
+            ? 'RSA'
+            : reader.oneOf('key-type', ['RSA', 'EC'] as const),
+        keySize: (reader.optional('key-size') === undefined
+          ? 2048
+          : Number(reader.oneOf('key-size', ['2048', '3072', '4096'] as const))) as
+          2048 | 3072 | 4096,
+        keyCurve:
+          reader.optional('key-curve') === undefined
+            ? 'P-256'
+            : reader.oneOf('key-curve', ['P-256', 'P-384', 'P-521'] as const)
+      },
+      ...optionalField('caCerts', reader.optional('ca-certs'))
+    },
+    registry: {
+      ...optionalField('username', username),
+      ...optionalField('password', password)
+    },
+    sign: {
+      signatureFormat: reader.oneOf('signature-format', ['cose', 'jws'] as const),
+      userMetadata: reader.keyValues('user-metadata', key =>
+        key.startsWith('io.cncf.notary')
+          ? `key '${key}' is reserved by notation (io.cncf.notary.*).`
+          : undefined
+      ),
+      ...optionalField('expiry', expiry),
+      ...optionalField('timestampUrl', timestampUrl),
+      ...optionalField('timestampRootCert', timestampRootCert),
+      forceReferrersTag: reader.boolean('force-referrers-tag'),
+      pluginConfig: reader.keyValues('plugin-config', key =>
+        RESERVED_PLUGIN_CONFIG.includes(key)
+          ? `key '${key}' is set by the action (from the certificate and azure-credential); remove it.`
+          : undefined
+      ),
+      skipIfSigned: reader.boolean('skip-if-signed')
+    },
+    maxConcurrency: reader.integer('max-concurrency', 1, 32) ?? 4,
+    verify: {
+      ...optionalField('trustPolicy', reader.optional('trust-policy')),
+      ...optionalField('trustPolicyName', reader.optional('trust-policy-name')),
+      registryScopes: reader.lines('registry-scopes'),
+      trustedIdentities: reader.lines('trusted-identities'),
+      level: reader.oneOf('verification-level', LEVELS),
+      ...optionalField(
+        'verifyTimestamp',
+        reader.optional('verify-timestamp') === undefined
+          ? undefined
+          : reader.oneOf('verify-timestamp', ['always', 'afterCertExpiry'] as const)
+      ),
+      ...optionalField('trustStore', trustStore(reader.optional('trust-store'))),
+      trustStoreCertificates: reader.lines('trust-store-certificates'),
+      userMetadata: reader.keyValues('verify-user-metadata')
+    },
+    build: {
+      ...optionalField('context', reader.optional('build-context')),
+      ...optionalField('dockerfile', reader.optional('dockerfile')),
+      args: reader.keyValues('build-args'),
+      secretArgs: reader.keyValues('build-secret-args'),
+      ...optionalField('platform', reader.optional('platform')),
+      ...optionalField('timeoutSeconds', reader.integer('build-timeout', 300, 28800))
+    },
+    ...optionalField('timeoutMinutes', reader.integer('timeout-minutes', 1, 360)),
+    cleanup: reader.boolean('cleanup')
+  }
+  for (const { value } of inputs.build.secretArgs) if (value !== '') core.setSecret(value)
+
+  if (
+    inputs.keyVault.certificate !== undefined &&
+    !/^[0-9a-zA-Z-]{1,127}$/.test(inputs.keyVault.certificate)
+  ) {
+    throw new InputError(
+      'certificate',
+      `'${inputs.keyVault.certificate}' is not a Key Vault certificate name (letters, digits, hyphens).`
+    )
+  }
+  if (
+    inputs.keyVault.certificateVersion !== undefined &&
+    !/^[0-9a-f]{32}$/i.test(inputs.keyVault.certificateVersion)
+  ) {
+    throw new InputError('certificate-version', 'must be a Key Vault version: 32 hex characters.')
+  }
+
+  rejectUnsupported(commands, reader.used)
+  return inputs
+}
+
+function rejectUnsupported(commands: Command[], used: ReadonlySet<string>): void {
+  const command = commands.find(c => COMMANDS_NOT_YET_SUPPORTED.has(c))
+  if (command !== undefined) {
+    throw new InputError(
+      'command',
+      `'${command}' is not yet supported by this version of the action; supported: setup.`
+    )
+  }
+  const input = [...used].find(name => NOT_YET_SUPPORTED.has(name))
+  if (input !== undefined) {
+    throw new InputError(input, 'is not yet supported by this version of the action; remove it.')
+  }
+}
+
+/** `{ [name]: value }` when value is defined, else `{}`: keeps exactOptionalPropertyTypes honest. */
+function optionalField<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [name]: value } as { [P in K]?: V })
+}

@@ -1,0 +1,102 @@
+// Bounded, jittered retries for network calls. What is transient (timeouts, resets, 408, 429, 5xx)
+// is retried; anything else fails at once with the server's message.
+import * as core from '@actions/core'
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  attempts: number
+  /** The first back-off; doubles each time, with full jitter. */
+  baseDelayMs: number
+  maxDelayMs: number
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 15_000 }
+
+/** An HTTP answer worth another try; may carry the server's Retry-After. */
+export class TransientError extends Error {
+  readonly retryAfterMs: number | undefined
+  constructor(message: string, retryAfterMs?: number) {
+    super(message)
+    this.name = 'TransientError'
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE'
+])
+
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500
+}
+
+/** Network-level failures: resets, refused connections, timeouts, bodies cut short. */
+export function isTransientError(error: unknown): boolean {
+  if (error instanceof TransientError) return true
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code !== undefined && TRANSIENT_CODES.has(code)) return true
+    if (e.name === 'TimeoutError' || e.message === 'terminated' || e.message === 'fetch failed')
+      return true
+    e = e.cause
+  }
+  return false
+}
+
+/** Retry-After as seconds or an HTTP date, capped so a hostile server cannot park the job. */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now()
+): number | undefined {
+  if (!value) return undefined
+  if (/^\d+$/.test(value.trim())) return Math.min(Number(value) * 1000, 60_000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(date - now, 0), 60_000)
+}
+
+export function backoffDelay(
+  attempt: number,
+  options: RetryOptions,
+  retryAfterMs?: number
+): number {
+  const random = options.random ?? Math.random
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1))
+  const jittered = Math.round(random() * ceiling)
+  return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** Runs `fn` until it succeeds, fails with a permanent error, or runs out of attempts. */
+export async function withRetry<T>(
+  label: string,
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = DEFAULT_RETRY
+): Promise<T> {
+  const sleep = options.sleep ?? realSleep
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt)
+    } catch (error) {
+      if (attempt >= options.attempts || !isTransientError(error)) throw error
+      const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined
+      const delay = backoffDelay(attempt, options, retryAfter)
+      core.info(
+        `${label}: ${(error as Error).message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${options.attempts})`
+      )
+      await sleep(delay)
+    }
+  }
+}
