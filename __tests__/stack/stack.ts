@@ -1,0 +1,226 @@
+// The local stack, composed: one test PKI (CA file on disk), GitHub's OIDC endpoint, Entra, a Key
+// Vault per vault name, and a real registry with ACR's token endpoints, each on its own HTTPS
+// port on 127.0.0.1. `stop()` ends the registry process, closes every server, removes temp dirs.
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { StackServer, type Route } from './http.ts'
+import { createTestPki, type Issued } from './pki.ts'
+import { createGithubOidc, type GithubOidc } from './oidc.ts'
+import { createEntra, EXCHANGE_AUDIENCE, type Application, type Entra } from './entra.ts'
+import { startRegistry, type Registry } from './registry.ts'
+import { createKeyVault, type KeyVault } from './keyvault.ts'
+
+export const VAULT_AUDIENCE = 'https://vault.azure.net'
+
+export interface StackOptions {
+  /** Start the real registry (needs docker-registry). Default true. */
+  registry?: boolean
+  tenantId?: string
+  clientId?: string
+  /** The app's client secret (for `environment` credentials). Default: random. */
+  clientSecret?: string
+  /** `sub` of GitHub tokens and of the app's federated credential. */
+  subject?: string
+  /** Name of the default vault. Default `notation-test`. */
+  vaultName?: string
+  /** Registry access token lifetime (seconds). */
+  registryTokenTtlSeconds?: number
+}
+
+export interface StackVault {
+  name: string
+  /** `https://127.0.0.1:PORT`: the vault URL clients use. */
+  url: string
+  vault: KeyVault
+  server: StackServer
+}
+
+export interface StackEnvOptions {
+  /** Add AZURE_CLIENT_SECRET (makes EnvironmentCredential pick the secret). */
+  clientSecret?: boolean
+}
+
+export interface Stack {
+  /** Temp directory of this stack (removed by stop). */
+  readonly dir: string
+  readonly ca: Issued
+  /** PEM file of the test CA (NODE_EXTRA_CA_CERTS / SSL_CERT_FILE for child processes). */
+  readonly caFile: string
+  readonly tenantId: string
+  readonly clientId: string
+  readonly clientSecret: string
+  /** The app's service principal object id: the `oid` (and Key Vault subject) of its tokens. */
+  readonly principalId: string
+  readonly application: Application
+  /** Entra's origin: `authorityHost` for @azure/identity credentials. */
+  readonly authorityHost: string
+  readonly oidc: GithubOidc & { server: StackServer }
+  readonly entra: Entra & { server: StackServer }
+  /** Throws when the stack was started with `registry: false`. */
+  readonly registry: Registry
+  readonly hasRegistry: boolean
+  /** The default vault. */
+  readonly keyVault: StackVault
+  readonly vaults: Map<string, StackVault>
+  addVault(name: string): Promise<StackVault>
+  /** Every server of the stack. */
+  readonly servers: StackServer[]
+  /** A fresh GitHub OIDC token (audience api://AzureADTokenExchange) written to a file. */
+  federatedTokenFile(claims?: Record<string, unknown>): Promise<string>
+  /** Environment for a child process (or a local run) talking to this stack. */
+  env(options?: StackEnvOptions): Record<string, string>
+  stop(): Promise<void>
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'notation-akv-stack-'))
+  const servers: StackServer[] = []
+  let registry: Registry | undefined
+  let stopped = false
+
+  const stopAll = async (): Promise<void> => {
+    if (stopped) return
+    stopped = true
+    const errors: unknown[] = []
+    if (registry) await registry.stop().catch((e: unknown) => errors.push(e))
+    await Promise.all(servers.map(s => s.close().catch((e: unknown) => errors.push(e))))
+    await rm(dir, { recursive: true, force: true }).catch((e: unknown) => errors.push(e))
+    if (errors.length > 0) throw new AggregateError(errors, 'stack: errors while stopping')
+  }
+
+  try {
+    const pki = await createTestPki()
+    const tls = { key: pki.server.keyPem, cert: pki.server.pem }
+    const caFile = path.join(dir, 'ca.pem')
+    await writeFile(caFile, pki.ca.pem)
+
+    const listen = async (name: string, routes: Route[]): Promise<StackServer> => {
+      const server = new StackServer({ name, tls, routes })
+      servers.push(server)
+      await server.listen()
+      return server
+    }
+
+    // GitHub OIDC
+    const oidc = await createGithubOidc(
+      options.subject === undefined ? {} : { subject: options.subject }
+    )
+    const oidcServer = await listen('oidc', oidc.routes)
+    oidc.bindUrl(oidcServer.origin)
+
+    // Entra, with the app and its federated credential for the OIDC subject
+    const entra = await createEntra(
+      options.tenantId === undefined ? {} : { tenantId: options.tenantId }
+    )
+    const entraServer = await listen('entra', entra.routes)
+    entra.bindUrl(entraServer.origin)
+    entra.trustIssuer(oidc.issuer, token => oidc.verify(token))
+    const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url')
+    const application = entra.addApplication({
+      clientId: options.clientId ?? randomUUID(),
+      secret: clientSecret,
+      federatedCredentials: [
+        { issuer: oidc.issuer, subject: oidc.subject, audience: EXCHANGE_AUDIENCE }
+      ]
+    })
+
+    // Key Vault(s)
+    const vaults = new Map<string, StackVault>()
+    const addVault = async (name: string): Promise<StackVault> => {
+      if (vaults.has(name)) throw new Error(`stack: vault ${name} exists`)
+      const vault = createKeyVault({
+        name,
+        tenantId: entra.tenantId,
+        authority: entra.authorityHost,
+        authenticate: header => entra.verifyAccessToken(header, VAULT_AUDIENCE)
+      })
+      const server = await listen(`keyvault:${name}`, vault.routes)
+      vault.bindUrl(server.origin)
+      const entry: StackVault = { name, url: server.origin, vault, server }
+      vaults.set(name, entry)
+      return entry
+    }
+    const keyVault = await addVault(options.vaultName ?? 'notation-test')
+
+    // Registry + ACR
+    if (options.registry !== false) {
+      const registryDir = path.join(dir, 'registry')
+      await mkdir(registryDir)
+      const ttl = options.registryTokenTtlSeconds
+      registry = await startRegistry({
+        ca: pki.ca,
+        tls,
+        dir: registryDir,
+        verifyEntraToken: async (header, audience) => {
+          const verified = await entra.verifyAccessToken(header, audience)
+          if (!verified) return undefined
+          return {
+            subject: verified.subject,
+            clientId: verified.clientId,
+            tenantId: verified.tenantId
+          }
+        },
+        ...(ttl === undefined ? {} : { accessTokenTtlSeconds: ttl })
+      })
+      servers.push(registry.server)
+    }
+
+    let tokenFiles = 0
+    const stack: Stack = {
+      dir,
+      ca: pki.ca,
+      caFile,
+      tenantId: entra.tenantId,
+      clientId: application.clientId,
+      clientSecret,
+      principalId: application.objectId,
+      application,
+      authorityHost: entra.authorityHost,
+      oidc: Object.assign(oidc, { server: oidcServer }),
+      entra: Object.assign(entra, { server: entraServer }),
+      get registry(): Registry {
+        if (!registry) throw new Error('stack: started with registry: false')
+        return registry
+      },
+      hasRegistry: registry !== undefined,
+      keyVault,
+      vaults,
+      addVault,
+      servers,
+      async federatedTokenFile(claims = {}) {
+        const file = path.join(dir, `federated-token-${++tokenFiles}`)
+        await writeFile(file, await oidc.issueToken({ aud: EXCHANGE_AUDIENCE, ...claims }), {
+          mode: 0o600
+        })
+        return file
+      },
+      env(envOptions = {}) {
+        const env: Record<string, string> = {
+          NODE_EXTRA_CA_CERTS: caFile,
+          SSL_CERT_FILE: caFile,
+          ACTIONS_ID_TOKEN_REQUEST_URL: oidc.requestUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken,
+          AZURE_TENANT_ID: entra.tenantId,
+          AZURE_CLIENT_ID: application.clientId,
+          AZURE_AUTHORITY_HOST: entra.authorityHost,
+          STACK_CA_FILE: caFile,
+          STACK_KEY_VAULT_NAME: keyVault.name,
+          STACK_KEY_VAULT_URL: keyVault.url
+        }
+        if (envOptions.clientSecret) env.AZURE_CLIENT_SECRET = clientSecret
+        if (registry) {
+          env.STACK_REGISTRY = registry.host
+          env.STACK_REGISTRY_ORIGIN = registry.origin
+        }
+        return env
+      },
+      stop: stopAll
+    }
+    return stack
+  } catch (error) {
+    await stopAll().catch(() => undefined)
+    throw error
+  }
+}
