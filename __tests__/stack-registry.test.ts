@@ -17,7 +17,9 @@ import {
   fetchBlob,
   fetchManifest,
   httpsRequest,
+  pushBlob,
   pushImage,
+  putManifest,
   sha256Digest,
   type RegistryTarget
 } from './stack/images.ts'
@@ -349,6 +351,67 @@ registryDescribe('registry with ACR token auth', () => {
     server.clearFaults()
     const faulted = server.calls.filter(c => c.fault !== undefined).map(c => c.route)
     assert.deepEqual(faulted, ['registry.manifests', 'registry.blobs', 'acr.token'])
+  })
+
+  test('a notation-style signature (subject, tag schema index) round-trips; no referrers API', async () => {
+    const image = await registry.pushImage('signed', { tag: 'v1' })
+    const target = await registry.target('signed')
+    const envelope = Buffer.from('{"payload":"e30","protected":"e30","signature":"AA"}')
+    const config = Buffer.from('{}')
+    await pushBlob(target, 'signed', envelope)
+    await pushBlob(target, 'signed', config)
+    const signature = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.oci.manifest,
+        config: {
+          mediaType: 'application/vnd.cncf.notary.signature',
+          digest: sha256Digest(config),
+          size: config.length
+        },
+        layers: [
+          {
+            mediaType: 'application/jose+json',
+            digest: sha256Digest(envelope),
+            size: envelope.length
+          }
+        ],
+        subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
+        annotations: { 'io.cncf.notary.x509chain.thumbprint#S256': '["00"]' }
+      })
+    )
+    const sigDigest = await putManifest(
+      target,
+      'signed',
+      sha256Digest(signature),
+      MEDIA_TYPES.oci.manifest,
+      signature
+    )
+    const referrers = await httpsRequest(`${registry.origin}/v2/signed/referrers/${image.digest}`, {
+      headers: { authorization: target.authorization ?? '' },
+      ca: pki.ca.pem
+    })
+    assert.equal(referrers.status, 404, 'distribution 2.8 has no referrers API')
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.oci.index,
+        manifests: [
+          {
+            mediaType: MEDIA_TYPES.oci.manifest,
+            digest: sigDigest,
+            size: signature.length,
+            artifactType: 'application/vnd.cncf.notary.signature'
+          }
+        ]
+      })
+    )
+    const tag = image.digest.replace(':', '-')
+    await putManifest(target, 'signed', tag, MEDIA_TYPES.oci.index, index)
+    const got = await fetchManifest(target, 'signed', tag)
+    assert.equal(got.status, 200)
+    assert.deepEqual(got.body, index)
+    assert.deepEqual((await fetchManifest(target, 'signed', sigDigest)).body, signature)
   })
 
   test("the registry's own log goes to its file, not to the test output", async () => {
