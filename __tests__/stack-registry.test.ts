@@ -108,7 +108,10 @@ registryDescribe('registry with ACR token auth', () => {
       ca: pki.ca.pem
     })
     assert.equal(push.status, 401)
-    assert.match(String(push.headers['www-authenticate']), /scope="repository:app:(pull,push|push,pull)"/)
+    assert.match(
+      String(push.headers['www-authenticate']),
+      /scope="repository:app:(pull,push|push,pull)"/
+    )
   })
 
   test('push and pull an OCI image and a Docker image with a valid token', async () => {
