@@ -5,7 +5,15 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as tar from 'tar'
@@ -306,6 +314,40 @@ registryDescribe('sign, inspect and verify against the stack registry', () => {
     assert.equal((sig.signedArtifact as { digest: string }).digest, signedRef.split('@')[1])
   })
 
+  test('inspect text, plugin ls and the skip level print what notation prints', async () => {
+    const text = await run(['inspect', signedRef], env)
+    assert.equal(text.code, 0, text.stderr)
+    assert.match(
+      text.stdout,
+      /^Inspecting all signatures for signed artifact\n\S+@sha256:[0-9a-f]{64}\n└── application\/vnd\.cncf\.notary\.signature\n    └── sha256:[0-9a-f]{64}\n/
+    )
+    assert.match(text.stdout, /            └── size: \d+\n$/)
+    const plugins = await run(['plugin', 'ls'], env)
+    assert.match(plugins.stdout, /^NAME +DESCRIPTION +VERSION +CAPABILITIES +ERROR +\n/)
+    assert.match(
+      plugins.stdout,
+      /\ntest-signer +Test signing plugin +0\.0\.1 +\[SIGNATURE_GENERATOR\.RAW\] +<nil> +\n/
+    )
+    setPolicy({
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: 'skip',
+          registryScopes: ['*'],
+          signatureVerification: { level: 'skip' },
+          trustStores: [],
+          trustedIdentities: []
+        }
+      ]
+    })
+    const skipped = await run(['verify', signedRef], env)
+    assert.equal(
+      skipped.stdout,
+      `Trust policy is configured to skip signature verification for ${signedRef}\n`
+    )
+    setPolicy(policy(`${host}/net-monitor`, `x509.subject:${SUBJECT}`))
+  })
+
   test('verify succeeds, with and without the signed user metadata', async () => {
     const r = await run(['verify', signedRef, '-m', 'build=42'], env)
     assert.equal(r.code, 0, r.stderr)
@@ -333,6 +375,68 @@ registryDescribe('sign, inspect and verify against the stack registry', () => {
     ) as { Signatures: { mediaType: string }[] }
     assert.equal(inspect.Signatures[0]!.mediaType, 'application/cose')
     setPolicy(policy(`${host}/net-monitor`, `x509.subject:${SUBJECT}`))
+  })
+
+  test('a CA-issued chain verifies against its root; plugin config and errors go through the protocol', async () => {
+    const ca = await issueCertificate({
+      subject: 'CN=Standin Root,O=Notation,ST=WA,C=US',
+      isCa: true
+    })
+    const issued = await issueCertificate({
+      subject: SUBJECT,
+      issuer: ca,
+      key: { kty: 'EC', crv: 'P-384' },
+      ekus: [CODE_SIGNING]
+    })
+    const plugin = writeTestPlugin(config, {
+      name: 'ca-signer',
+      keyId: 'ca-key',
+      keyPem: issued.keyPem,
+      chainPem: [issued.pem, ca.pem],
+      keySpec: 'EC-384'
+    })
+    const store = path.join(config, 'truststore', 'x509', 'ca', 'root')
+    mkdirSync(store, { recursive: true })
+    writeFileSync(path.join(store, 'root.crt'), ca.der)
+    const image = await stack.registry.pushImage('net-monitor', { tag: 'ca-chain' })
+    const signed = await run(
+      [
+        'sign',
+        '--id',
+        'ca-key',
+        '--plugin',
+        'ca-signer',
+        '--plugin-config',
+        'ca_certs=/x=y',
+        image.reference
+      ],
+      env
+    )
+    assert.equal(signed.code, 0, signed.stderr)
+    const requests = readFileSync(plugin.requestsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l) as { command: string; req: { pluginConfig?: unknown } })
+    assert.deepEqual(
+      requests.map(r => r.command),
+      ['get-plugin-metadata', 'describe-key', 'generate-signature']
+    )
+    for (const r of requests) assert.deepEqual(r.req.pluginConfig, { ca_certs: '/x=y' })
+    setPolicy(policy(`${host}/net-monitor`, `x509.subject:${SUBJECT}`, 'strict', 'ca:root'))
+    const verified = await run(['verify', image.reference], env)
+    assert.equal(verified.code, 0, verified.stderr)
+    setPolicy(policy(`${host}/net-monitor`, `x509.subject:${SUBJECT}`))
+    writeTestPlugin(config, {
+      name: 'broken',
+      keyId: 'k',
+      keyPem: leaf.keyPem,
+      chainPem: [leaf.pem],
+      keySpec: 'RSA-2048',
+      fail: { command: 'describe-key', errorCode: 'ACCESS_DENIED', errorMessage: 'vault says no' }
+    })
+    const broken = await run(['sign', '--id', 'k', '--plugin', 'broken', image.reference], env)
+    assert.equal(broken.code, 1)
+    assert.equal(broken.stderr, 'Error: failed to sign with the plugin broken: vault says no\n')
   })
 
   test('verify fails for an unsigned digest', async () => {
@@ -422,5 +526,9 @@ registryDescribe('sign, inspect and verify against the stack registry', () => {
       Signatures: unknown[]
     }
     assert.equal(inspect.Signatures.length, 2)
+    writeFileSync(scenario, JSON.stringify({ [signedRef]: { lie: 'successButExit1' } }))
+    const lying = await run(['verify', signedRef], { ...env, NOTATION_STANDIN_SCENARIO: scenario })
+    assert.equal(lying.code, 1)
+    assert.match(lying.stdout, /^Successfully verified signature for /)
   })
 })
