@@ -319,9 +319,9 @@ registryDescribe('sign, inspect and verify against the stack registry', () => {
     assert.equal(text.code, 0, text.stderr)
     assert.match(
       text.stdout,
-      /^Inspecting all signatures for signed artifact\n\S+@sha256:[0-9a-f]{64}\n└── application\/vnd\.cncf\.notary\.signature\n    └── sha256:[0-9a-f]{64}\n/
+      /^Inspecting all signatures for signed artifact\n\S+@sha256:[0-9a-f]{64}\n└── application\/vnd\.cncf\.notary\.signature\n {4}└── sha256:[0-9a-f]{64}\n/
     )
-    assert.match(text.stdout, /            └── size: \d+\n$/)
+    assert.match(text.stdout, / {12}└── size: \d+\n$/)
     const plugins = await run(['plugin', 'ls'], env)
     assert.match(plugins.stdout, /^NAME +DESCRIPTION +VERSION +CAPABILITIES +ERROR +\n/)
     assert.match(
