@@ -2,6 +2,7 @@
 // every user mistake surfaces here as an InputError naming the input and what it allows.
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
+import { missingSubjectAttributes } from './x509.ts'
 import {
   DEFAULT_NOTATION_VERSION,
   DEFAULT_PLUGIN_VERSION,
@@ -533,6 +534,14 @@ export function getInputs(read: Reader = envReader): Inputs {
     !/^[0-9a-f]{32}$/i.test(inputs.keyVault.certificateVersion)
   ) {
     throw new InputError('certificate-version', 'must be a Key Vault version: 32 hex characters.')
+  }
+
+  const subject = inputs.keyVault.policy.subject
+  if (subject !== undefined && missingSubjectAttributes(subject).length > 0) {
+    throw new InputError(
+      'certificate-subject',
+      `'${subject}' lacks ${missingSubjectAttributes(subject).join(', ')}: notation's trusted identities need C, ST and O (e.g. CN=example.com,O=Example,L=Seattle,ST=WA,C=US).`
+    )
   }
 
   rejectUnsupported(commands, reader.used)

@@ -1,0 +1,199 @@
+// One Azure credential for the whole run, chosen from `azure-credential`. @azure/identity is loaded
+// only here, and only when a command needs Azure.
+import * as core from '@actions/core'
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth'
+import { existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ActionError, InputError, errorMessage } from './errors.ts'
+import type { CredentialKind, Inputs } from './inputs.ts'
+
+export const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
+export const ACR_SCOPE = 'https://containerregistry.azure.net/.default'
+const PUBLIC_AUTHORITIES = [
+  'login.microsoftonline.com',
+  'login.chinacloudapi.cn',
+  'login.microsoftonline.us',
+  'login.microsoftonline.de'
+]
+
+export type ResolvedCredentialKind = Exclude<CredentialKind, 'auto'>
+
+export interface AzureIdentity {
+  kind: ResolvedCredentialKind
+  credential: TokenCredential
+  tenantId?: string
+  clientId?: string
+  /** For `oidc`: a fresh GitHub OIDC token (the plugin's workload identity reads it from a file). */
+  federatedToken?: () => Promise<string>
+}
+
+type Env = Record<string, string | undefined>
+
+/** The `auto` order, documented in the README: oidc → environment → cli → managed identity. */
+export function chooseCredential(
+  azure: Inputs['azure'],
+  env: Env = process.env
+): ResolvedCredentialKind {
+  if (azure.credential !== 'auto') return azure.credential
+  const clientId = azure.clientId ?? env['AZURE_CLIENT_ID']
+  const tenantId = azure.tenantId ?? env['AZURE_TENANT_ID']
+  if (clientId && tenantId && env['ACTIONS_ID_TOKEN_REQUEST_URL']) return 'oidc'
+  if (clientId && tenantId && (env['AZURE_CLIENT_SECRET'] || env['AZURE_CLIENT_CERTIFICATE_PATH']))
+    return 'environment'
+  if (
+    existsSync(
+      path.join(env['AZURE_CONFIG_DIR'] ?? path.join(os.homedir(), '.azure'), 'azureProfile.json')
+    )
+  )
+    return 'cli'
+  if (env['IDENTITY_ENDPOINT'] || env['MSI_ENDPOINT']) return 'managed-identity'
+  if (clientId && tenantId) {
+    throw new ActionError(
+      'azure-credential auto found azure-client-id and azure-tenant-id but no GitHub OIDC token: ' +
+        'add `permissions: id-token: write` to the job (ACTIONS_ID_TOKEN_REQUEST_URL is not set).'
+    )
+  }
+  throw new InputError(
+    'azure-credential',
+    'auto found no Azure identity: give azure-client-id and azure-tenant-id (OIDC, with `permissions: id-token: write`), ' +
+      'or set AZURE_CLIENT_SECRET for environment, run azure/login first for cli, or choose managed-identity.'
+  )
+}
+
+/** Options for credentials talking to a non-public authority (sovereign clouds, the local stack). */
+function authorityOptions(env: Env): {
+  authorityHost?: string
+  disableInstanceDiscovery?: boolean
+} {
+  const host = env['AZURE_AUTHORITY_HOST']
+  if (!host) return {}
+  const known = PUBLIC_AUTHORITIES.includes(new URL(host).hostname)
+  return { authorityHost: host, ...(known ? {} : { disableInstanceDiscovery: true }) }
+}
+
+/** The claims worth logging when Entra refuses a GitHub token; never the token itself. */
+export function oidcClaims(token: string): { iss?: string; sub?: string; aud?: string | string[] } {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')
+    ) as Record<string, unknown>
+    return {
+      ...(typeof payload['iss'] === 'string' ? { iss: payload['iss'] } : {}),
+      ...(typeof payload['sub'] === 'string' ? { sub: payload['sub'] } : {}),
+      ...(typeof payload['aud'] === 'string' || Array.isArray(payload['aud'])
+        ? { aud: payload['aud'] as string }
+        : {})
+    }
+  } catch {
+    return {}
+  }
+}
+
+/** Wraps a credential so a refusal names the credential kind and, for OIDC, the token's claims. */
+class ExplainingCredential implements TokenCredential {
+  private readonly inner: TokenCredential
+  private readonly kind: ResolvedCredentialKind
+  private readonly lastToken: () => string | undefined
+
+  constructor(
+    inner: TokenCredential,
+    kind: ResolvedCredentialKind,
+    lastToken: () => string | undefined
+  ) {
+    this.inner = inner
+    this.kind = kind
+    this.lastToken = lastToken
+  }
+
+  async getToken(
+    scopes: string | string[],
+    options?: GetTokenOptions
+  ): Promise<AccessToken | null> {
+    try {
+      return await this.inner.getToken(scopes, options)
+    } catch (error) {
+      const message = errorMessage(error)
+      const token = this.lastToken()
+      if (this.kind === 'oidc' && token) {
+        const claims = oidcClaims(token)
+        core.error(
+          `Entra ID refused the GitHub OIDC token (iss: ${claims.iss ?? '?'}, sub: ${claims.sub ?? '?'}, aud: ${String(claims.aud ?? '?')}). ` +
+            "The application's federated credential must match this issuer, subject and audience."
+        )
+      }
+      throw new ActionError(
+        `Azure sign-in (${this.kind}) failed for ${[scopes].flat().join(' ')}: ${message}`,
+        { cause: error }
+      )
+    }
+  }
+}
+
+export async function createAzureIdentity(
+  azure: Inputs['azure'],
+  env: Env = process.env
+): Promise<AzureIdentity> {
+  const kind = chooseCredential(azure, env)
+  const identity = await import('@azure/identity')
+  const clientId = azure.clientId ?? env['AZURE_CLIENT_ID']
+  const tenantId = azure.tenantId ?? env['AZURE_TENANT_ID']
+  const authority = authorityOptions(env)
+  let lastOidcToken: string | undefined
+  let credential: TokenCredential
+  let federatedToken: (() => Promise<string>) | undefined
+
+  switch (kind) {
+    case 'oidc': {
+      if (!clientId)
+        throw new InputError('azure-client-id', 'is required for azure-credential oidc.')
+      if (!tenantId)
+        throw new InputError('azure-tenant-id', 'is required for azure-credential oidc.')
+      if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+        throw new ActionError(
+          'azure-credential oidc needs a GitHub OIDC token: add `permissions: id-token: write` to the job ' +
+            '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).'
+        )
+      }
+      // GitHub tokens live about five minutes: fetch one for each Entra request, never keep it.
+      federatedToken = async () => {
+        const token = await core.getIDToken(OIDC_AUDIENCE)
+        core.setSecret(token)
+        lastOidcToken = token
+        return token
+      }
+      credential = new identity.ClientAssertionCredential(
+        tenantId,
+        clientId,
+        federatedToken,
+        authority
+      )
+      break
+    }
+    case 'environment':
+      credential = new identity.EnvironmentCredential(authority)
+      break
+    case 'cli':
+      credential = new identity.AzureCliCredential(tenantId ? { tenantId } : {})
+      break
+    case 'managed-identity':
+      credential = new identity.ManagedIdentityCredential(clientId ? { clientId } : {})
+      break
+  }
+  core.info(`Azure identity: ${kind}${clientId ? ` (client ${clientId})` : ''}`)
+  return {
+    kind,
+    credential: new ExplainingCredential(credential, kind, () => lastOidcToken),
+    ...(tenantId ? { tenantId } : {}),
+    ...(clientId ? { clientId } : {}),
+    ...(federatedToken ? { federatedToken } : {})
+  }
+}
+
+/** An Entra access token for ACR's token exchange. */
+export async function acrAccessToken(identity: AzureIdentity): Promise<string> {
+  const token = await identity.credential.getToken(ACR_SCOPE)
+  if (!token) throw new ActionError('Azure returned no token for Azure Container Registry.')
+  core.setSecret(token.token)
+  return token.token
+}

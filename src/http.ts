@@ -1,0 +1,112 @@
+// fetch with a timeout per attempt and bounded retries for what is transient (408, 429, 5xx,
+// resets). Every other answer is returned to the caller, which knows what it means.
+import {
+  DEFAULT_RETRY,
+  TransientError,
+  isTransientStatus,
+  parseRetryAfter,
+  withRetry,
+  type RetryOptions
+} from './retry.ts'
+
+export interface HttpOptions {
+  timeoutMs?: number
+  retry?: RetryOptions
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+/** A response whose body was read (bounded), so retries never leak sockets. */
+export interface HttpResponse {
+  status: number
+  statusText: string
+  headers: Headers
+  body: Buffer
+  url: string
+}
+
+const MAX_BODY = 16 * 1024 * 1024
+
+async function readBounded(response: Response, method: string): Promise<Buffer> {
+  // HEAD answers declare the length of a body they do not send.
+  if (method === 'HEAD' || response.status === 204 || response.status === 304) {
+    await response.body?.cancel()
+    return Buffer.alloc(0)
+  }
+  const declared = Number(response.headers.get('content-length') ?? NaN)
+  if (declared > MAX_BODY) throw new Error(`response body of ${declared} bytes is too large`)
+  const body = Buffer.from(await response.arrayBuffer())
+  if (body.length > MAX_BODY) throw new Error(`response body of ${body.length} bytes is too large`)
+  if (!Number.isNaN(declared) && body.length !== declared) {
+    throw new TransientError(`body ended after ${body.length} of ${declared} bytes`)
+  }
+  return body
+}
+
+export async function httpRequest(
+  label: string,
+  url: string,
+  init: RequestInit = {},
+  options: HttpOptions = {}
+): Promise<HttpResponse> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  let last: HttpResponse | undefined
+  try {
+    return await withRetry(
+      label,
+      async () => {
+        const response = await fetch(url, {
+          ...init,
+          redirect: 'follow',
+          signal: AbortSignal.timeout(timeoutMs)
+        })
+        const result: HttpResponse = {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+          body: await readBounded(response, (init.method ?? 'GET').toUpperCase()),
+          url
+        }
+        if (isTransientStatus(response.status)) {
+          last = result
+          throw new TransientError(
+            `HTTP ${response.status} ${serverMessage(result) ?? response.statusText}`,
+            parseRetryAfter(response.headers.get('retry-after'))
+          )
+        }
+        return result
+      },
+      options.retry ?? DEFAULT_RETRY
+    )
+  } catch (error) {
+    // Out of attempts on a transient status: hand back the last answer so the caller can word it.
+    if (last && error instanceof TransientError && error.message.startsWith(`HTTP ${last.status}`))
+      return last
+    throw error
+  }
+}
+
+/** The server's own words from a JSON error body (registry, ACR, Entra or Azure shapes). */
+export function serverMessage(response: Pick<HttpResponse, 'body'>): string | undefined {
+  const text = response.body.toString('utf8').slice(0, 4096)
+  try {
+    const json = JSON.parse(text) as {
+      errors?: { code?: string; message?: string }[]
+      error?: string | { code?: string; message?: string }
+      error_description?: string
+      message?: string
+    }
+    if (Array.isArray(json.errors) && json.errors.length > 0) {
+      return json.errors.map(e => [e.code, e.message].filter(Boolean).join(': ')).join('; ')
+    }
+    if (typeof json.error === 'object' && json.error)
+      return [json.error.code, json.error.message].filter(Boolean).join(': ')
+    if (typeof json.error_description === 'string') return json.error_description
+    if (typeof json.error === 'string') return json.error
+    if (typeof json.message === 'string') return json.message
+  } catch {
+    // not JSON
+  }
+  const trimmed = text.trim()
+  return trimmed === '' ? undefined : trimmed.slice(0, 300)
+}

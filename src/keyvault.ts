@@ -1,0 +1,409 @@
+// The signing certificate in Key Vault: find (or create) it, check it can sign today, and learn
+// what notation and the plugin need: the key ID, the subject, and the chain.
+import * as core from '@actions/core'
+import type { TokenCredential } from '@azure/core-auth'
+import type {
+  CertificateClient,
+  CertificatePolicy,
+  KeyVaultCertificate
+} from '@azure/keyvault-certificates'
+import { X509Certificate } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ActionError, InputError, errorMessage } from './errors.ts'
+import type { Inputs } from './inputs.ts'
+import type { SigningCertificate } from './types.ts'
+import {
+  certificateSubject,
+  derToPem,
+  isSelfSigned,
+  pemBlocks,
+  subjectAttributes,
+  thumbprint
+} from './x509.ts'
+
+const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3'
+const KNOWN_VAULT_SUFFIXES = [
+  '.vault.azure.net',
+  '.vault.azure.cn',
+  '.vault.usgovcloudapi.net',
+  '.vault.microsoftazure.de',
+  '.managedhsm.azure.net'
+]
+
+/** The permission each Key Vault call needs, for messages that tell users what to grant. */
+const PERMISSION: Record<string, string> = {
+  get: "'certificates get' (role Key Vault Certificate User)",
+  list: "'certificates list' (role Key Vault Certificate User)",
+  create: "'certificates create' (role Key Vault Certificates Officer)",
+  secret: "'secrets get' (role Key Vault Secrets User), or give ca-certs"
+}
+
+export interface KeyIdParts {
+  vaultUrl: string
+  name: string
+  version?: string
+}
+
+/** `https://<vault>/keys/<name>[/<version>]` → its parts. */
+export function parseKeyId(keyId: string): KeyIdParts {
+  let url: URL
+  try {
+    url = new URL(keyId)
+  } catch {
+    throw new InputError(
+      'key-id',
+      `'${keyId}' is not a URL like https://myvault.vault.azure.net/keys/name/version.`
+    )
+  }
+  const m = /^\/keys\/([0-9a-zA-Z-]{1,127})(?:\/([0-9a-fA-F]{32}))?\/?$/.exec(url.pathname)
+  if (url.protocol !== 'https:' || !m?.[1] || url.search !== '') {
+    throw new InputError(
+      'key-id',
+      `'${keyId}' must look like https://myvault.vault.azure.net/keys/<name>[/<version>].`
+    )
+  }
+  return { vaultUrl: url.origin, name: m[1], ...(m[2] ? { version: m[2] } : {}) }
+}
+
+function isKnownVault(vaultUrl: string): boolean {
+  const host = new URL(vaultUrl).hostname
+  return KNOWN_VAULT_SUFFIXES.some(s => host.endsWith(s))
+}
+
+interface RestLikeError {
+  statusCode?: number
+  code?: string
+  message: string
+}
+
+function keyVaultError(error: unknown, vaultUrl: string, what: string, permission: string): Error {
+  const e = error as RestLikeError
+  if (e.statusCode === 401 || e.statusCode === 403) {
+    return new ActionError(
+      `Key Vault ${vaultUrl} refused to ${what}: ${e.message} The identity needs ${permission}.`,
+      { cause: error }
+    )
+  }
+  if (e.statusCode === 404) {
+    return new ActionError(
+      `Key Vault ${vaultUrl} has no ${what.replace(/^(read|get) /, '')}: ${e.message}`,
+      { cause: error }
+    )
+  }
+  return new ActionError(`Key Vault ${vaultUrl}: could not ${what}: ${errorMessage(error)}`, {
+    cause: error
+  })
+}
+
+export function certificatePolicy(
+  policy: Inputs['keyVault']['policy'],
+  subject: string
+): CertificatePolicy {
+  return {
+    issuerName: 'Self',
+    subject,
+    keyType: policy.keyType,
+    ...(policy.keyType === 'RSA' ? { keySize: policy.keySize } : { keyCurveName: policy.keyCurve }),
+    exportable: false,
+    reuseKey: true,
+    enhancedKeyUsage: [CODE_SIGNING_EKU],
+    keyUsage: ['digitalSignature'],
+    validityInMonths: policy.validityMonths,
+    contentType: 'application/x-pem-file'
+  }
+}
+
+/** Differences between an existing certificate's policy and the one the inputs ask for. */
+export function policyDifferences(
+  existing: CertificatePolicy | undefined,
+  wanted: CertificatePolicy
+): string[] {
+  if (!existing) return []
+  const diffs: string[] = []
+  const same = (a: Map<string, string>, b: Map<string, string>): boolean =>
+    a.size === b.size && [...a].every(([k, v]) => b.get(k) === v)
+  if (
+    existing.subject &&
+    wanted.subject &&
+    !same(subjectAttributes(existing.subject), subjectAttributes(wanted.subject))
+  ) {
+    diffs.push(`subject is '${existing.subject}', inputs ask for '${wanted.subject}'`)
+  }
+  if (existing.keyType && !existing.keyType.startsWith(wanted.keyType ?? ''))
+    diffs.push(`key type is ${existing.keyType}, inputs ask for ${wanted.keyType}`)
+  if (wanted.keySize && existing.keySize && existing.keySize !== wanted.keySize)
+    diffs.push(`key size is ${existing.keySize}, inputs ask for ${wanted.keySize}`)
+  if (
+    wanted.keyCurveName &&
+    existing.keyCurveName &&
+    existing.keyCurveName !== wanted.keyCurveName
+  ) {
+    diffs.push(`key curve is ${existing.keyCurveName}, inputs ask for ${wanted.keyCurveName}`)
+  }
+  if (existing.validityInMonths && existing.validityInMonths !== wanted.validityInMonths) {
+    diffs.push(
+      `validity is ${existing.validityInMonths} months, inputs ask for ${wanted.validityInMonths}`
+    )
+  }
+  if (!(existing.enhancedKeyUsage ?? []).includes(CODE_SIGNING_EKU))
+    diffs.push('it lacks the code-signing EKU')
+  return diffs
+}
+
+async function readCaBundle(value: string, workspace: string): Promise<string[]> {
+  if (value.includes('-----BEGIN CERTIFICATE-----')) return pemBlocks(value)
+  const file = path.resolve(workspace, value)
+  const relative = path.relative(workspace, file)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new InputError(
+      'ca-certs',
+      `'${value}' is outside the workspace; give a path inside it or inline PEM.`
+    )
+  }
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new InputError('ca-certs', `cannot read '${value}': ${errorMessage(error)}`)
+  }
+  const blocks = pemBlocks(text)
+  if (blocks.length === 0) throw new InputError('ca-certs', `'${value}' holds no PEM certificate.`)
+  return blocks
+}
+
+export interface ResolveOptions {
+  credential: TokenCredential
+  workspace: string
+  now?: Date
+}
+
+export class KeyVaultCertificates {
+  private readonly client: CertificateClient
+  private readonly vaultUrl: string
+  private readonly credential: TokenCredential
+
+  private constructor(client: CertificateClient, vaultUrl: string, credential: TokenCredential) {
+    this.client = client
+    this.vaultUrl = vaultUrl
+    this.credential = credential
+  }
+
+  static async connect(
+    vaultUrl: string,
+    credential: TokenCredential
+  ): Promise<KeyVaultCertificates> {
+    const { CertificateClient } = await import('@azure/keyvault-certificates')
+    const client = new CertificateClient(vaultUrl, credential, {
+      // The challenge's resource is checked against the vault's DNS suffix: only possible for Azure's own.
+      disableChallengeResourceVerification: !isKnownVault(vaultUrl),
+      retryOptions: { maxRetries: 4 },
+      userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
+    })
+    return new KeyVaultCertificates(client, vaultUrl, credential)
+  }
+
+  private async latestEnabledVersion(name: string): Promise<string> {
+    const versions: { version: string; created: number }[] = []
+    try {
+      for await (const p of this.client.listPropertiesOfCertificateVersions(name)) {
+        if (p.enabled !== false && p.version)
+          versions.push({ version: p.version, created: p.createdOn?.getTime() ?? 0 })
+      }
+    } catch (error) {
+      throw keyVaultError(
+        error,
+        this.vaultUrl,
+        `list versions of certificate '${name}'`,
+        PERMISSION['list'] ?? ''
+      )
+    }
+    const newest = versions.sort((a, b) => b.created - a.created)[0]
+    if (!newest)
+      throw new ActionError(
+        `Every version of certificate '${name}' in ${this.vaultUrl} is disabled.`
+      )
+    return newest.version
+  }
+
+  /** The latest certificate, creating it first when asked to and it does not exist. */
+  private async getOrCreate(
+    name: string,
+    inputs: Inputs['keyVault']
+  ): Promise<KeyVaultCertificate> {
+    let wanted: CertificatePolicy | undefined
+    if (inputs.createCertificate) {
+      const subject = inputs.policy.subject
+      if (!subject)
+        throw new InputError('certificate-subject', 'is required with create-certificate: true.')
+      wanted = certificatePolicy(inputs.policy, subject)
+    }
+    try {
+      const existing = await this.client.getCertificate(name)
+      if (wanted) {
+        const diffs = policyDifferences(existing.policy, wanted)
+        if (diffs.length > 0) {
+          core.warning(
+            `Certificate '${name}' exists with another policy (${diffs.join('; ')}). It is used as it is; no new version was created.`
+          )
+        } else {
+          core.info(`Certificate '${name}' exists; reusing it.`)
+        }
+      }
+      return existing
+    } catch (error) {
+      if ((error as RestLikeError).statusCode !== 404 || !wanted) {
+        throw keyVaultError(
+          error,
+          this.vaultUrl,
+          `read certificate '${name}'`,
+          PERMISSION['get'] ?? ''
+        )
+      }
+    }
+    core.info(`Creating self-signed certificate '${name}' (${wanted.subject}) in ${this.vaultUrl}`)
+    try {
+      const poller = await this.client.beginCreateCertificate(name, wanted, { intervalInMs: 1000 })
+      return await poller.pollUntilDone()
+    } catch (error) {
+      throw keyVaultError(
+        error,
+        this.vaultUrl,
+        `create certificate '${name}'`,
+        PERMISSION['create'] ?? ''
+      )
+    }
+  }
+
+  private async getVersion(name: string, version: string): Promise<KeyVaultCertificate> {
+    try {
+      return await this.client.getCertificateVersion(name, version)
+    } catch (error) {
+      throw keyVaultError(
+        error,
+        this.vaultUrl,
+        `read certificate '${name}' version ${version}`,
+        PERMISSION['get'] ?? ''
+      )
+    }
+  }
+
+  private async chainFromSecret(name: string, version: string | undefined): Promise<string[]> {
+    const { SecretClient } = await import('@azure/keyvault-secrets')
+    const secrets = new SecretClient(this.vaultUrl, this.credential, {
+      disableChallengeResourceVerification: !isKnownVault(this.vaultUrl)
+    })
+    let value: string | undefined
+    let contentType: string | undefined
+    try {
+      const secret = await secrets.getSecret(name, version ? { version } : {})
+      value = secret.value
+      contentType = secret.properties.contentType
+    } catch (error) {
+      throw keyVaultError(
+        error,
+        this.vaultUrl,
+        `read the chain of certificate '${name}'`,
+        PERMISSION['secret'] ?? ''
+      )
+    }
+    const blocks = contentType === 'application/x-pem-file' && value ? pemBlocks(value) : []
+    if (blocks.length === 0) {
+      throw new ActionError(
+        `Certificate '${name}' is CA-issued and its chain in Key Vault is not PEM (${contentType ?? 'unknown'}); give ca-certs with the chain.`
+      )
+    }
+    return blocks
+  }
+
+  /** Resolves the certificate to sign with and checks it can sign now. */
+  async resolve(
+    inputs: Inputs['keyVault'],
+    options: Omit<ResolveOptions, 'credential'>
+  ): Promise<SigningCertificate> {
+    let name: string
+    let version: string | undefined
+    if (inputs.keyId) {
+      const parts = parseKeyId(inputs.keyId)
+      name = parts.name
+      version = parts.version
+    } else if (inputs.certificate) {
+      name = inputs.certificate
+      version = inputs.certificateVersion
+    } else {
+      throw new InputError('certificate', 'or key-id is required to sign or verify with Key Vault.')
+    }
+
+    let certificate = version
+      ? await this.getVersion(name, version)
+      : await this.getOrCreate(name, inputs)
+    if (certificate.properties.enabled === false) {
+      if (version)
+        throw new ActionError(
+          `Certificate '${name}' version ${version} is disabled in ${this.vaultUrl}.`
+        )
+      const enabled = await this.latestEnabledVersion(name)
+      core.warning(
+        `The latest version of certificate '${name}' is disabled; using version ${enabled}.`
+      )
+      certificate = await this.getVersion(name, enabled)
+    }
+    if (!certificate.cer || !certificate.keyId) {
+      throw new ActionError(
+        `Certificate '${name}' in ${this.vaultUrl} has no issued certificate yet (pending or failed).`
+      )
+    }
+    const leaf = new X509Certificate(certificate.cer)
+    const now = options.now ?? new Date()
+    const notBefore = new Date(leaf.validFrom)
+    const notAfter = new Date(leaf.validTo)
+    if (now < notBefore)
+      throw new ActionError(`Certificate '${name}' is not valid before ${notBefore.toISOString()}.`)
+    if (now > notAfter)
+      throw new ActionError(
+        `Certificate '${name}' expired on ${notAfter.toISOString()}; renew it in Key Vault.`
+      )
+
+    const selfSigned = isSelfSigned(leaf)
+    const leafPem = derToPem(certificate.cer)
+    let chain = [leafPem]
+    if (!selfSigned) {
+      const rest = inputs.caCerts
+        ? await readCaBundle(inputs.caCerts, options.workspace)
+        : (await this.chainFromSecret(name, certificate.properties.version)).slice(1)
+      chain = [leafPem, ...rest]
+    }
+    const keyId = inputs.keyId ?? certificate.keyId
+    return {
+      vaultUrl: this.vaultUrl,
+      name,
+      ...(certificate.properties.version ? { version: certificate.properties.version } : {}),
+      keyId,
+      subject: certificateSubject(leaf),
+      notBefore,
+      notAfter,
+      chain,
+      selfSigned,
+      thumbprint: thumbprint(leaf)
+    }
+  }
+}
+
+export async function resolveSigningCertificate(
+  inputs: Inputs['keyVault'],
+  options: ResolveOptions
+): Promise<SigningCertificate> {
+  const vaultUrl = inputs.keyId ? parseKeyId(inputs.keyId).vaultUrl : inputs.vaultUrl
+  if (!vaultUrl) throw new InputError('key-vault', 'is required to sign or verify with Key Vault.')
+  if (inputs.keyId && inputs.vaultUrl && parseKeyId(inputs.keyId).vaultUrl !== inputs.vaultUrl) {
+    throw new InputError(
+      'key-id',
+      `belongs to ${parseKeyId(inputs.keyId).vaultUrl}, not to key-vault ${inputs.vaultUrl}.`
+    )
+  }
+  if (inputs.keyId && inputs.certificate) {
+    throw new InputError('key-id', 'and certificate are alternatives; give one.')
+  }
+  const vault = await KeyVaultCertificates.connect(vaultUrl, options.credential)
+  return vault.resolve(inputs, options)
+}

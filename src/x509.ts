@@ -1,0 +1,67 @@
+// Certificates through node:crypto only (no ASN.1 library in the bundle).
+import { X509Certificate, createHash } from 'node:crypto'
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
+
+/** Every CERTIFICATE block in a PEM text, in order. */
+export function pemBlocks(text: string): string[] {
+  return [...text.matchAll(PEM_BLOCK)].map(m => `${m[0].replace(/\r\n/g, '\n')}\n`)
+}
+
+export function derToPem(der: Uint8Array): string {
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`
+}
+
+/**
+ * Subject equals issuer and the certificate verifies with its own key. (OpenSSL's checkIssued also
+ * wants keyCertSign, which a code-signing leaf rightly lacks.)
+ */
+export function isSelfSigned(cert: X509Certificate): boolean {
+  return cert.subject === cert.issuer && cert.verify(cert.publicKey)
+}
+
+/** SHA-256 of the DER, lowercase hex: notation's x509chain thumbprint. */
+export function thumbprint(cert: X509Certificate): string {
+  return createHash('sha256').update(cert.raw).digest('hex')
+}
+
+/**
+ * The subject as an RFC 4514 string (as Go's pkix.Name prints it, and so notation). Node lists the
+ * attributes one per line in the certificate's encoded order, values already escaped per RFC 2253;
+ * RFC 4514 writes that sequence last attribute first.
+ */
+export function formatDn(nodeDn: string): string {
+  return nodeDn
+    .split('\n')
+    .filter(line => line.includes('='))
+    .reverse()
+    .join(',')
+}
+
+export function certificateSubject(cert: X509Certificate): string {
+  return formatDn(cert.subject)
+}
+
+/** Subject DN attribute sets, for comparing subjects written in any order. */
+export function subjectAttributes(dn: string): Map<string, string> {
+  const attributes = new Map<string, string>()
+  for (const part of dn.split(/(?<!\\),/)) {
+    const eq = part.indexOf('=')
+    if (eq > 0)
+      attributes.set(
+        part.slice(0, eq).trim().toUpperCase().replace(/^S$/, 'ST'),
+        part.slice(eq + 1).trim()
+      )
+  }
+  return attributes
+}
+
+/** notation's trusted identities need C, ST and O in the signing certificate's subject. */
+export function missingSubjectAttributes(dn: string): string[] {
+  const attributes = subjectAttributes(dn)
+  return ['C', 'ST', 'O'].filter(a => !attributes.get(a))
+}
