@@ -199,3 +199,15 @@ describe('other inputs are validated even before their feature lands', () => {
     )
   })
 })
+
+test('.env.example lists every input for local runs', async () => {
+  const { readFile } = await import('node:fs/promises')
+  const text = await readFile(new URL('../.env.example', import.meta.url), 'utf8')
+  const listed = new Set(
+    [...text.matchAll(/^INPUT_([A-Z0-9-]+)=/gm)].map(m => (m[1] ?? '').toLowerCase())
+  )
+  assert.deepEqual(
+    [...readActionYml().inputs.keys()].filter(name => !listed.has(name)),
+    []
+  )
+})
