@@ -2,6 +2,7 @@
 // every user mistake surfaces here as an InputError naming the input and what it allows.
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
+import { parseReference } from './reference.ts'
 import { missingSubjectAttributes } from './x509.ts'
 import {
   DEFAULT_NOTATION_VERSION,
@@ -389,6 +390,8 @@ export function getInputs(read: Reader = envReader): Inputs {
   const reader = new InputReader(read)
   const commands = parseCommands(reader.string('command'))
   const images = reader.lines('images')
+  if (images.length > 256) throw new InputError('images', `lists ${images.length} references; at most 256 are allowed.`)
+  for (const image of images) parseReference(image)
 
   const notation = toolSource(
     reader,

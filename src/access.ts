@@ -1,0 +1,78 @@
+// Registry access for a run: one credential per registry (ACR through the Azure identity, others
+// through registry-username/password), and every `images` line pinned to its digest.
+import * as core from '@actions/core'
+import { acrAccessToken, type AzureIdentity } from './azure.ts'
+import type { Inputs } from './inputs.ts'
+import { parseReference } from './reference.ts'
+import { ACR_REFRESH_TOKEN_USERNAME, RegistryClient, exchangeAcrRefreshToken } from './registry.ts'
+import type { ImageReference, RegistryCredential, ResolvedImage } from './types.ts'
+
+export interface ParsedImage {
+  input: string
+  ref: ImageReference
+}
+
+/** Parses the `images` lines (validated already by getInputs); a repeated line is processed once. */
+export function parseImages(lines: string[]): ParsedImage[] {
+  const unique = [...new Set(lines)]
+  if (unique.length < lines.length)
+    core.warning('images lists some references more than once; each is processed once.')
+  return unique.map(input => ({ input, ref: parseReference(input) }))
+}
+
+/**
+ * A credential for each registry: registry-username/password when given; otherwise an ACR refresh
+ * token from the Azure identity; otherwise none (anonymous).
+ */
+export async function registryCredentials(
+  registries: string[],
+  inputs: Inputs,
+  identity: () => Promise<AzureIdentity | undefined>
+): Promise<Map<string, RegistryCredential | undefined>> {
+  const credentials = new Map<string, RegistryCredential | undefined>()
+  const { username, password } = inputs.registry
+  for (const registry of new Set(registries)) {
+    if (username !== undefined && password !== undefined) {
+      credentials.set(registry, { username, password })
+      continue
+    }
+    const azure = await identity()
+    if (!azure) {
+      credentials.set(registry, undefined)
+      continue
+    }
+    const refreshToken = await exchangeAcrRefreshToken(
+      registry,
+      await acrAccessToken(azure),
+      azure.tenantId
+    )
+    core.info(`Signed in to ${registry} with the Azure identity.`)
+    credentials.set(registry, { username: ACR_REFRESH_TOKEN_USERNAME, password: refreshToken })
+  }
+  return credentials
+}
+
+/** Resolves tags to digests (and checks given digests), a few registries calls at a time. */
+export async function resolveDigests(
+  images: ParsedImage[],
+  credentials: Map<string, RegistryCredential | undefined>
+): Promise<ResolvedImage[]> {
+  const clients = new Map<string, RegistryClient>()
+  const clientFor = (registry: string): RegistryClient => {
+    let client = clients.get(registry)
+    if (!client) {
+      const credential = credentials.get(registry)
+      client = new RegistryClient(registry, credential ? { credential } : {})
+      clients.set(registry, client)
+    }
+    return client
+  }
+  const resolved = await Promise.all(
+    images.map(({ input, ref }) => clientFor(ref.registry).resolve(input, ref))
+  )
+  for (const image of resolved) {
+    const tagged = image.input.includes('@') ? '' : ` (from ${image.input})`
+    core.info(`${image.reference}${tagged}`)
+  }
+  return resolved
+}
