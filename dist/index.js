@@ -3229,6 +3229,74 @@ function errorMessage(error2) {
   return error2 instanceof Error ? error2.message : String(error2);
 }
 
+// src/reference.ts
+var HOST = /^(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))+|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
+var PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+var REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+function parseReference(value, input = "images") {
+  const fail = (why) => {
+    throw new InputError(input, `'${value}' ${why}`);
+  };
+  if (value.length > 1024) fail("is longer than 1024 characters.");
+  if (/\s/.test(value)) fail("contains white space.");
+  if (value.startsWith("-")) fail('starts with "-"; a reference starts with its registry host.');
+  let rest = value;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest))
+      fail("has a malformed digest; use @sha256: followed by 64 lowercase hex characters.");
+  }
+  const slash = rest.indexOf("/");
+  if (slash < 0) fail("must name its registry, e.g. myregistry.azurecr.io/app:v1.");
+  const registry = rest.slice(0, slash);
+  let path7 = rest.slice(slash + 1);
+  if (!HOST.test(registry)) {
+    fail(
+      `must start with a registry host such as myregistry.azurecr.io or 127.0.0.1:5000 (got '${registry}').`
+    );
+  }
+  let tag;
+  const colon = path7.lastIndexOf(":");
+  if (colon >= 0) {
+    tag = path7.slice(colon + 1);
+    path7 = path7.slice(0, colon);
+    if (!TAG.test(tag)) fail("has an invalid tag (letters, digits, _ . -; at most 128).");
+  }
+  if (!REPOSITORY.test(path7) || path7.length > 255) {
+    fail("has an invalid repository name (lowercase letters, digits and separators . _ __ - /).");
+  }
+  if (tag === void 0 && digest === void 0) fail("needs a tag or a digest.");
+  return {
+    registry,
+    repository: path7,
+    ...tag === void 0 ? {} : { tag },
+    ...digest === void 0 ? {} : { digest }
+  };
+}
+
+// src/x509.ts
+function subjectAttributes(dn) {
+  const attributes = /* @__PURE__ */ new Map();
+  for (const part of dn.split(/(?<!\\),/)) {
+    const eq = part.indexOf("=");
+    if (eq > 0)
+      attributes.set(
+        part.slice(0, eq).trim().toUpperCase().replace(/^S$/, "ST"),
+        part.slice(eq + 1).trim()
+      );
+  }
+  return attributes;
+}
+function missingSubjectAttributes(dn) {
+  const attributes = subjectAttributes(dn);
+  return ["C", "ST", "O"].filter((a) => !attributes.get(a));
+}
+
 // src/releases.ts
 var NOTATION_CHECKSUMS = {
   "1.3.2": {
@@ -3524,6 +3592,9 @@ function getInputs(read = envReader) {
   const reader = new InputReader(read);
   const commands = parseCommands(reader.string("command"));
   const images = reader.lines("images");
+  if (images.length > 256)
+    throw new InputError("images", `lists ${images.length} references; at most 256 are allowed.`);
+  for (const image of images) parseReference(image);
   const notation = toolSource(
     reader,
     "notation",
@@ -3645,6 +3716,13 @@ function getInputs(read = envReader) {
   }
   if (inputs.keyVault.certificateVersion !== void 0 && !/^[0-9a-f]{32}$/i.test(inputs.keyVault.certificateVersion)) {
     throw new InputError("certificate-version", "must be a Key Vault version: 32 hex characters.");
+  }
+  const subject = inputs.keyVault.policy.subject;
+  if (subject !== void 0 && missingSubjectAttributes(subject).length > 0) {
+    throw new InputError(
+      "certificate-subject",
+      `'${subject}' lacks ${missingSubjectAttributes(subject).join(", ")}: notation's trusted identities need C, ST and O (e.g. CN=example.com,O=Example,L=Seattle,ST=WA,C=US).`
+    );
   }
   rejectUnsupported(commands, reader.used);
   return inputs;

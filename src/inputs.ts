@@ -390,7 +390,8 @@ export function getInputs(read: Reader = envReader): Inputs {
   const reader = new InputReader(read)
   const commands = parseCommands(reader.string('command'))
   const images = reader.lines('images')
-  if (images.length > 256) throw new InputError('images', `lists ${images.length} references; at most 256 are allowed.`)
+  if (images.length > 256)
+    throw new InputError('images', `lists ${images.length} references; at most 256 are allowed.`)
   for (const image of images) parseReference(image)
 
   const notation = toolSource(

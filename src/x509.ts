@@ -1,5 +1,5 @@
 // Certificates through node:crypto only (no ASN.1 library in the bundle).
-import type { X509Certificate} from 'node:crypto';
+import type { X509Certificate } from 'node:crypto'
 import { createHash } from 'node:crypto'
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g

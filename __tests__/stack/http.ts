@@ -320,9 +320,11 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 async function drain(req: IncomingMessage): Promise<void> {
   if (req.readableEnded) return
-  for await (const _ of req) {
-    // discard
-  }
+  req.resume()
+  await new Promise<void>(resolve => {
+    req.once('end', resolve)
+    req.once('close', resolve)
+  })
 }
 
 /** Lets another process (a local run, `npm run stack`) steer faults and read the call log. */
