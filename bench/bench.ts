@@ -9,6 +9,8 @@ import { rm } from 'node:fs/promises'
 import { StackServer } from '../__tests__/stack/http.ts'
 import { fakeNotation, fakePlugin, sha256, tarGz } from '../__tests__/support/archives.ts'
 import { BUNDLE, makeRunnerDirs, runAction, type RunnerDirs } from '../__tests__/support/action.ts'
+import { startStack } from '../__tests__/stack/stack.ts'
+import { registryAvailable } from '../__tests__/support/stack-env.ts'
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15)
 
@@ -101,6 +103,15 @@ const startup = await measure('bundle start-up to input check', () =>
 console.log(
   `${'  bundle start-up beyond bare node'.padEnd(48)}        ${(startup - bare).toFixed(1).padStart(7)} ms`
 )
+// A fresh runner has no V8 compile cache yet: the first step of a job pays this instead.
+await measure('bundle start-up, no compile cache', () =>
+  timeProcess([BUNDLE], {
+    INPUT_COMMAND: 'not-a-command',
+    GITHUB_STATE: '/dev/null',
+    GITHUB_OUTPUT: '/dev/null',
+    NODE_DISABLE_COMPILE_CACHE: '1'
+  })
+)
 
 const cold = await measure('setup, cold tool cache (25 MB archive)', async () => {
   const dirs = await makeRunnerDirs()
@@ -125,3 +136,16 @@ console.log(
 console.log(`${'  cold / warm'.padEnd(48)}        ${(cold / warm).toFixed(1).padStart(7)} x`)
 await rm(warmDirs.root, { recursive: true, force: true })
 await server.close()
+
+// The local stack tests run against (target: under 5 s to start).
+const withRegistry = registryAvailable()
+await measure(
+  `local stack start${withRegistry ? ' (with registry)' : ' (no registry)'}`,
+  async () => {
+    const start = performance.now()
+    const stack = await startStack({ registry: withRegistry })
+    const elapsed = performance.now() - start
+    await stack.stop()
+    return elapsed
+  }
+)

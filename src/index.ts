@@ -1,3 +1,7 @@
-import { run } from './main.ts'
+// Entry point for main and post. V8's compile cache (kept in the OS temp folder) lets the post step
+// and later runs on the same runner skip recompiling the bundle.
+import module from 'node:module'
 
+module.enableCompileCache?.()
+const { run } = await import('./main.ts')
 await run()
