@@ -11,6 +11,7 @@ import { createGithubOidc, type GithubOidc } from './oidc.ts'
 import { createEntra, EXCHANGE_AUDIENCE, type Application, type Entra } from './entra.ts'
 import { startRegistry, type Registry } from './registry.ts'
 import { createKeyVault, type KeyVault } from './keyvault.ts'
+import { createArm, stackRegistry, type Arm } from './arm.ts'
 
 export const VAULT_AUDIENCE = 'https://vault.azure.net'
 
@@ -64,6 +65,9 @@ export interface Stack {
   /** The default vault. */
   readonly keyVault: StackVault
   readonly vaults: Map<string, StackVault>
+  /** Azure Resource Manager for ACR Tasks runs (with the blob and log routes); the stack's
+   * registry is registry `stackacr` in `arm.resourceGroup` when started with one. */
+  readonly arm: Arm & { server: StackServer }
   addVault(name: string): Promise<StackVault>
   /** Every server of the stack. */
   readonly servers: StackServer[]
@@ -167,6 +171,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       servers.push(registry.server)
     }
 
+    // ARM (registries, ACR Tasks runs, source and log blobs)
+    const arm = createArm({
+      verifyToken: (header, audience) => entra.verifyAccessToken(header, audience)
+    })
+    const armServer = await listen('arm', arm.routes)
+    arm.bindUrl(armServer.origin)
+    if (registry) arm.addRegistry(stackRegistry('stackacr', registry))
+
     let tokenFiles = 0
     const stack: Stack = {
       dir,
@@ -187,6 +199,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       hasRegistry: registry !== undefined,
       keyVault,
       vaults,
+      arm: Object.assign(arm, { server: armServer }),
       addVault,
       servers,
       async federatedTokenFile(claims = {}) {
@@ -207,7 +220,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           AZURE_AUTHORITY_HOST: entra.authorityHost,
           STACK_CA_FILE: caFile,
           STACK_KEY_VAULT_NAME: keyVault.name,
-          STACK_KEY_VAULT_URL: keyVault.url
+          STACK_KEY_VAULT_URL: keyVault.url,
+          AZURE_RESOURCE_MANAGER_ENDPOINT: armServer.origin,
+          STACK_SUBSCRIPTION_ID: arm.subscriptionId,
+          STACK_RESOURCE_GROUP: arm.resourceGroup
         }
         if (envOptions.clientSecret) env.AZURE_CLIENT_SECRET = clientSecret
         if (registry) {
