@@ -1,0 +1,698 @@
+// Builds an image with ACR Tasks (a quick run, as `az acr build` does): pack and upload the context
+// (or name a git URL), schedule a DockerBuildRequest, stream the run's log while polling it, and
+// return the digests it pushed, so sign and verify work on exactly what was built.
+// @azure/arm-containerregistry 11.x (the last with Tasks/Runs) is loaded only here, only when needed.
+import * as core from '@actions/core'
+import type { TokenCredential } from '@azure/core-auth'
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import os from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { packContext } from './build-context.ts'
+import { ActionError, InputError, errorMessage } from './errors.ts'
+import type { Inputs } from './inputs.ts'
+import { TransientError, isTransientStatus, parseRetryAfter, withRetry } from './retry.ts'
+import type { ResolvedImage } from './types.ts'
+
+export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com'
+/** ACR Tasks' own default run timeout, in seconds. */
+export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600
+/** A single Put Blob; larger contexts belong in .dockerignore. */
+export const MAX_CONTEXT_BYTES = 256 * 1024 * 1024
+const FINAL_STATUSES = new Set(['succeeded', 'failed', 'canceled', 'error', 'timeout'])
+const TAIL_LINES = 30
+
+// ---------------------------------------------------------------------------------------------
+// Validation: everything the inputs can get wrong, before any network call.
+
+export interface BuildImage {
+  /** The `images` line. */
+  input: string
+  registry: string
+  repository: string
+  tag: string
+}
+
+export interface BuildArgument {
+  name: string
+  value: string
+  isSecret: boolean
+}
+
+export interface BuildPlatform {
+  os: 'Linux' | 'Windows'
+  architecture: 'amd64' | 'arm64' | 'arm' | '386' | 'x86'
+  variant?: 'v6' | 'v7' | 'v8'
+}
+
+export type BuildSource =
+  | { kind: 'local'; context: string; dockerfile?: string }
+  | { kind: 'git'; url: string; dockerfile: string }
+
+export interface BuildPlan {
+  subscriptionId: string
+  resourceGroup: string
+  /** The registry host every image names. */
+  registry: string
+  images: BuildImage[]
+  source: BuildSource
+  platform: BuildPlatform
+  arguments: BuildArgument[]
+  timeoutSeconds?: number
+}
+
+const HOST =
+  /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+)(?::\d{1,5})?$/
+const REPOSITORY =
+  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/
+const TAG = /^\w[\w.-]{0,127}$/
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const RESOURCE_GROUP = /^[-\w.()]{1,90}$/
+const PLATFORM =
+  /^(?<os>linux|windows)\/(?<arch>amd64|arm64|arm|386|x86)(?:\/(?<variant>v6|v7|v8))?$/i
+
+function parseBuildImage(line: string): BuildImage {
+  const fail = (why: string): never => {
+    throw new InputError('images', `'${line}' ${why}`)
+  }
+  if (line.includes('@')) {
+    fail(
+      'names a digest; with build, images are the tags to build (registry/repository:tag), and the built digest is signed.'
+    )
+  }
+  const slash = line.indexOf('/')
+  if (slash < 0) fail('must name its registry, e.g. myregistry.azurecr.io/app:v1.')
+  const registry = line.slice(0, slash)
+  if (!HOST.test(registry)) fail(`must start with a registry host (got '${registry}').`)
+  const rest = line.slice(slash + 1)
+  const colon = rest.lastIndexOf(':')
+  if (colon < 0) fail('needs a tag: the build pushes registry/repository:tag.')
+  const repository = rest.slice(0, colon)
+  const tag = rest.slice(colon + 1)
+  if (!REPOSITORY.test(repository) || repository.length > 255) {
+    fail('has an invalid repository name (lowercase letters, digits and separators . _ __ - /).')
+  }
+  if (!TAG.test(tag)) fail('has an invalid tag (letters, digits, _ . -; at most 128).')
+  return { input: line, registry: registry.toLowerCase(), repository, tag }
+}
+
+/** A git context: `https://host/org/repo.git#ref[:subfolder]` (or an Azure DevOps `_git` URL). */
+export function isGitContext(context: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')
+}
+
+function parseGitContext(context: string): string {
+  const fail = (why: string): never => {
+    throw new InputError('build-context', `'${context}' ${why}`)
+  }
+  let url: URL
+  try {
+    url = new URL(context)
+  } catch {
+    return fail('is not a URL; use https://host/org/repo.git#ref:subfolder or a local folder.')
+  }
+  if (url.protocol !== 'https:') fail('must be an https git URL.')
+  if (url.username !== '' || url.password !== '') {
+    fail('must not carry credentials: they would be stored with the run.')
+  }
+  if (url.search !== '') fail('must not have a query string.')
+  if (!/\.git$/i.test(url.pathname) && !/\/_git\/[^/]+$/.test(url.pathname)) {
+    fail('is not a git URL: the path must end in .git (or be an Azure DevOps _git URL).')
+  }
+  const fragment = decodeURIComponent(url.hash.replace(/^#/, ''))
+  if (fragment !== '') {
+    const [ref = '', ...rest] = fragment.split(':')
+    const folder = rest.join(':')
+    if (ref === '' && folder === '') fail('has an empty #ref.')
+    if (ref !== '' && !/^[\w./-]+$/.test(ref)) fail(`has an invalid ref '${ref}'.`)
+    if (folder !== '' && (folder.startsWith('/') || folder.split('/').includes('..'))) {
+      fail(`has a subfolder '${folder}' that leaves the repository.`)
+    }
+  }
+  return context
+}
+
+function parsePlatform(value: string | undefined): BuildPlatform {
+  if (value === undefined) return { os: 'Linux', architecture: 'amd64' }
+  const m = PLATFORM.exec(value)
+  if (!m?.groups) {
+    throw new InputError(
+      'platform',
+      `'${value}' is not os/architecture[/variant] such as linux/amd64 or linux/arm64/v8.`
+    )
+  }
+  const os = m.groups['os']?.toLowerCase() === 'windows' ? 'Windows' : 'Linux'
+  const architecture = m.groups['arch']?.toLowerCase() as BuildPlatform['architecture']
+  const variant = m.groups['variant']?.toLowerCase() as BuildPlatform['variant'] | undefined
+  return { os, architecture, ...(variant === undefined ? {} : { variant }) }
+}
+
+/** Checks every build input and returns the plan; throws an InputError naming the input. */
+export function planBuild(inputs: Inputs): BuildPlan {
+  const { build, azure } = inputs
+  if (build.context === undefined) {
+    throw new InputError(
+      'build-context',
+      'is required with build: a folder in the workspace or a git URL.'
+    )
+  }
+  if (azure.subscriptionId === undefined) {
+    throw new InputError(
+      'azure-subscription-id',
+      "is required with build: the registry's subscription."
+    )
+  }
+  if (!GUID.test(azure.subscriptionId)) {
+    throw new InputError('azure-subscription-id', `'${azure.subscriptionId}' is not a GUID.`)
+  }
+  if (azure.resourceGroup === undefined) {
+    throw new InputError('resource-group', "is required with build: the registry's resource group.")
+  }
+  if (!RESOURCE_GROUP.test(azure.resourceGroup) || azure.resourceGroup.endsWith('.')) {
+    throw new InputError('resource-group', `'${azure.resourceGroup}' is not a resource group name.`)
+  }
+  if (inputs.images.length === 0) {
+    throw new InputError(
+      'images',
+      'is required with build: the tags to build, e.g. myregistry.azurecr.io/app:v1.'
+    )
+  }
+  const images = inputs.images.map(parseBuildImage)
+  const registries = [...new Set(images.map(i => i.registry))]
+  if (registries.length > 1) {
+    throw new InputError(
+      'images',
+      `name ${registries.length} registries (${registries.join(', ')}); an ACR Tasks build pushes to one.`
+    )
+  }
+  const seen = new Set<string>()
+  for (const image of images) {
+    const key = `${image.repository}:${image.tag}`
+    if (seen.has(key)) throw new InputError('images', `'${image.input}' is given twice.`)
+    seen.add(key)
+  }
+
+  let source: BuildSource
+  if (isGitContext(build.context)) {
+    const dockerfile = build.dockerfile ?? 'Dockerfile'
+    if (dockerfile.startsWith('/') || dockerfile.split(/[\\/]/).includes('..')) {
+      throw new InputError('dockerfile', `'${dockerfile}' must be a path inside the build context.`)
+    }
+    source = { kind: 'git', url: parseGitContext(build.context), dockerfile }
+  } else {
+    source = {
+      kind: 'local',
+      context: build.context,
+      ...(build.dockerfile === undefined ? {} : { dockerfile: build.dockerfile })
+    }
+  }
+
+  const argNames = new Set(build.args.map(a => a.key))
+  for (const { key } of build.secretArgs) {
+    if (argNames.has(key)) {
+      throw new InputError('build-secret-args', `'${key}' is also in build-args; give it once.`)
+    }
+  }
+  const args: BuildArgument[] = [
+    ...build.args.map(a => ({ name: a.key, value: a.value, isSecret: false })),
+    ...build.secretArgs.map(a => ({ name: a.key, value: a.value, isSecret: true }))
+  ]
+
+  return {
+    subscriptionId: azure.subscriptionId,
+    resourceGroup: azure.resourceGroup,
+    registry: registries[0] as string,
+    images,
+    source,
+    platform: parsePlatform(build.platform),
+    arguments: args,
+    ...(build.timeoutSeconds === undefined ? {} : { timeoutSeconds: build.timeoutSeconds })
+  }
+}
+
+function armEndpointUrl(value: string | undefined): string {
+  const raw = value === undefined || value.trim() === '' ? DEFAULT_ARM_ENDPOINT : value.trim()
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ActionError(`AZURE_RESOURCE_MANAGER_ENDPOINT '${raw}' is not a URL.`)
+  }
+  if (url.protocol !== 'https:' || url.search !== '' || url.username !== '') {
+    throw new ActionError(`AZURE_RESOURCE_MANAGER_ENDPOINT '${raw}' must be a plain https URL.`)
+  }
+  return url.toString().replace(/\/+$/, '')
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+export interface BuildTiming {
+  /** First wait between polls (default 2 s); grows by half each poll up to maxPollMs. */
+  pollMs?: number
+  /** Longest wait between polls (default 10 s). */
+  maxPollMs?: number
+  /** Added to build-timeout before the action gives up on the run itself (default 5 min). */
+  graceMs?: number
+}
+
+export interface BuildOptions {
+  inputs: Inputs
+  credential: TokenCredential
+  /** AZURE_RESOURCE_MANAGER_ENDPOINT; default https://management.azure.com. */
+  armEndpoint?: string
+  /** Aborting cancels the run (main connects SIGINT/SIGTERM here). */
+  signal?: AbortSignal
+  /** The folder a local context must stay inside (default GITHUB_WORKSPACE, else the cwd). */
+  workspace?: string
+  timing?: BuildTiming
+}
+
+export interface BuildResult {
+  /** The digest of the first image (all tags of one build share it). */
+  digest: string
+  /** One per `images` line, pinned to the digest the run pushed. */
+  images: ResolvedImage[]
+  runId: string
+}
+
+interface RestErrorLike {
+  name: string
+  statusCode?: number
+  code?: string
+  message: string
+}
+
+function isRestError(error: unknown): error is RestErrorLike {
+  return error instanceof Error && error.name === 'RestError'
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')
+}
+
+/** An SDK failure as one line the user can act on. */
+function armError(what: string, error: unknown): Error {
+  if (error instanceof ActionError || error instanceof InputError || isAbort(error)) {
+    return error as Error
+  }
+  if (!isRestError(error))
+    return new ActionError(`${what}: ${errorMessage(error)}`, { cause: error })
+  const status = error.statusCode ?? 0
+  let hint = ''
+  if (status === 401) {
+    hint =
+      ' The identity could not sign in to Azure Resource Manager; check the credential and AZURE_RESOURCE_MANAGER_ENDPOINT.'
+  } else if (status === 403) {
+    hint =
+      ' The identity needs a role on the registry that allows ACR Tasks runs (e.g. Contributor), ' +
+      'including Microsoft.ContainerRegistry/registries/listBuildSourceUploadUrl/action, ' +
+      'scheduleRun/action, runs/read and runs/listLogSasUrl/action.'
+  }
+  const code = error.code === undefined ? '' : ` ${error.code}`
+  return new ActionError(`${what}: HTTP ${status}${code}: ${error.message}${hint}`, {
+    cause: error
+  })
+}
+
+interface RunLike {
+  runId?: string
+  status?: string
+  runErrorMessage?: string
+  outputImages?: { registry?: string; repository?: string; tag?: string; digest?: string }[]
+}
+
+/** Streams an append-only log blob: new bytes by range each pull, whole lines to the job log. */
+class RunLog {
+  private offset = 0
+  private readonly decoder = new TextDecoder()
+  private partial = ''
+  private readonly tail: string[] = []
+  private link: string | undefined
+  private readonly getLink: () => Promise<string>
+  private readonly signal: AbortSignal | undefined
+
+  constructor(getLink: () => Promise<string>, signal: AbortSignal | undefined) {
+    this.getLink = getLink
+    this.signal = signal
+  }
+
+  /** Fetches and prints what is new; quiet about transient trouble (the next pull catches up). */
+  async pull(final = false): Promise<void> {
+    const attempt = async (): Promise<void> => {
+      this.link ??= await this.getLink()
+      const response = await fetch(this.link, {
+        headers: { 'x-ms-range': `bytes=${this.offset}-`, 'x-ms-version': '2020-04-08' },
+        ...(this.signal === undefined ? {} : { signal: this.signal })
+      })
+      if (response.status === 416 || response.status === 404) {
+        await response.body?.cancel()
+        return
+      }
+      if (response.status === 403) {
+        // The SAS may have expired: ask for a new link next time.
+        this.link = undefined
+        await response.body?.cancel()
+        throw new TransientError('the log link was refused (HTTP 403)')
+      }
+      if (isTransientStatus(response.status)) {
+        await response.body?.cancel()
+        throw new TransientError(
+          `HTTP ${response.status}`,
+          parseRetryAfter(response.headers.get('retry-after'))
+        )
+      }
+      if (response.status !== 200 && response.status !== 206) {
+        await response.body?.cancel()
+        throw new ActionError(`reading the run log: HTTP ${response.status}`)
+      }
+      let bytes = Buffer.from(await response.arrayBuffer())
+      // A server that ignored the range sends everything: skip what was already printed.
+      if (response.status === 200) bytes = bytes.subarray(Math.min(this.offset, bytes.length))
+      this.offset += bytes.length
+      this.write(this.decoder.decode(bytes, { stream: true }))
+    }
+    try {
+      if (final) {
+        await withRetry('Read the ACR Tasks run log', attempt, {
+          attempts: 3,
+          baseDelayMs: 500,
+          maxDelayMs: 2000
+        })
+      } else {
+        await attempt()
+      }
+    } catch (error) {
+      if (isAbort(error)) throw error
+      core.debug(`reading the run log: ${errorMessage(error)}`)
+    }
+  }
+
+  private write(text: string): void {
+    const lines = (this.partial + text).split(/\r?\n/)
+    this.partial = lines.pop() ?? ''
+    for (const line of lines) this.emit(line)
+  }
+
+  private emit(line: string): void {
+    core.info(line)
+    this.tail.push(line)
+    if (this.tail.length > TAIL_LINES) this.tail.shift()
+  }
+
+  /** Prints a last line without its newline, if any. */
+  flush(): void {
+    const rest = this.partial + this.decoder.decode()
+    this.partial = ''
+    if (rest !== '') this.emit(rest)
+  }
+
+  lastLines(): string[] {
+    return [...this.tail]
+  }
+}
+
+/** Runs `fn` with workflow commands suspended, so a build log cannot issue any. */
+async function withoutCommands<T>(fn: () => Promise<T>): Promise<T> {
+  const token = randomUUID()
+  process.stdout.write(`::stop-commands::${token}${os.EOL}`)
+  try {
+    return await fn()
+  } finally {
+    process.stdout.write(`::${token}::${os.EOL}`)
+  }
+}
+
+/** PUTs the archive as a block blob, retrying what is transient. The URL is a secret (SAS). */
+async function uploadContext(
+  url: string,
+  body: Buffer,
+  signal: AbortSignal | undefined
+): Promise<void> {
+  await withRetry('Upload the build context', async () => {
+    const response = await fetch(url, {
+      method: 'PUT',
+      body,
+      headers: {
+        'x-ms-blob-type': 'BlockBlob',
+        'x-ms-version': '2020-04-08',
+        'content-type': 'application/gzip'
+      },
+      ...(signal === undefined ? {} : { signal })
+    })
+    const text = await response.text()
+    if (response.status === 201 || response.status === 200) return
+    const code = response.headers.get('x-ms-error-code') ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1]
+    const detail = `HTTP ${response.status}${code ? ` ${code}` : ''}`
+    if (isTransientStatus(response.status)) {
+      throw new TransientError(detail, parseRetryAfter(response.headers.get('retry-after')))
+    }
+    throw new ActionError(`Uploading the build context failed: ${detail}.`)
+  })
+}
+
+function maskSas(url: string | undefined): void {
+  if (url === undefined) return
+  try {
+    const sig = new URL(url).searchParams.get('sig')
+    if (sig) core.setSecret(sig)
+  } catch {
+    // not a URL: nothing to mask
+  }
+}
+
+/** Builds with ACR Tasks and returns the pushed digests. See the module comment. */
+export async function runBuild(options: BuildOptions): Promise<BuildResult> {
+  const plan = planBuild(options.inputs)
+  const endpoint = armEndpointUrl(options.armEndpoint)
+  const { signal } = options
+  const timing = {
+    pollMs: options.timing?.pollMs ?? 2000,
+    maxPollMs: options.timing?.maxPollMs ?? 10_000,
+    graceMs: options.timing?.graceMs ?? 5 * 60_000
+  }
+  for (const arg of plan.arguments) if (arg.isSecret && arg.value !== '') core.setSecret(arg.value)
+
+  // Pack before any network call: a bad context or Dockerfile is an input error.
+  const packed =
+    plan.source.kind === 'local'
+      ? await packContext({
+          context: plan.source.context,
+          ...(plan.source.dockerfile === undefined ? {} : { dockerfile: plan.source.dockerfile }),
+          ...(options.workspace === undefined ? {} : { workspace: options.workspace })
+        })
+      : undefined
+  try {
+    if (packed && packed.size > MAX_CONTEXT_BYTES) {
+      throw new InputError(
+        'build-context',
+        `packs to ${Math.round(packed.size / 1024 / 1024)} MiB, more than ${MAX_CONTEXT_BYTES / 1024 / 1024} MiB; leave out what the build does not need with .dockerignore.`
+      )
+    }
+    signal?.throwIfAborted()
+
+    const { ContainerRegistryManagementClient } = await import('@azure/arm-containerregistry')
+    const client = new ContainerRegistryManagementClient(options.credential, plan.subscriptionId, {
+      endpoint,
+      $host: endpoint,
+      credentialScopes: [`${endpoint}/.default`],
+      userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
+    })
+    const rg = plan.resourceGroup
+    const abort = signal === undefined ? {} : { abortSignal: signal }
+
+    // The registry resource whose login server the images name.
+    let registryName: string | undefined
+    const seen: string[] = []
+    try {
+      for await (const registry of client.registries.listByResourceGroup(rg, abort)) {
+        const login = registry.loginServer?.toLowerCase()
+        if (login !== undefined) seen.push(login)
+        if (login === plan.registry && registry.name !== undefined) {
+          registryName = registry.name
+          break
+        }
+      }
+    } catch (error) {
+      throw armError(`Listing the registries of resource group '${rg}'`, error)
+    }
+    if (registryName === undefined) {
+      throw new ActionError(
+        `No container registry with login server ${plan.registry} in resource group '${rg}' of subscription ${plan.subscriptionId}` +
+          (seen.length > 0
+            ? ` (found: ${seen.join(', ')}).`
+            : ' (it has none the identity can see).')
+      )
+    }
+    const reg = registryName
+
+    // The source: uploaded archive or git URL.
+    let sourceLocation: string
+    let dockerFilePath: string
+    if (packed) {
+      core.info(
+        `Packed ${packed.entries.length} entries of ${packed.context} (${(packed.size / 1024).toFixed(1)} KiB, Dockerfile ${packed.dockerfile})` +
+          (packed.ignored.length > 0 ? `; left out by .dockerignore: ${packed.ignored.length}` : '')
+      )
+      let upload: { uploadUrl?: string; relativePath?: string }
+      try {
+        upload = await client.registries.getBuildSourceUploadUrl(rg, reg, abort)
+      } catch (error) {
+        throw armError(`Getting an upload URL from registry '${reg}'`, error)
+      }
+      if (!upload.uploadUrl || !upload.relativePath) {
+        throw new ActionError(`Registry '${reg}' returned no upload URL for the build context.`)
+      }
+      maskSas(upload.uploadUrl)
+      await uploadContext(upload.uploadUrl, await readFile(packed.file), signal)
+      sourceLocation = upload.relativePath
+      dockerFilePath = packed.dockerfile
+      core.info(`Uploaded the build context to registry '${reg}'.`)
+    } else {
+      const git = plan.source as { kind: 'git'; url: string; dockerfile: string }
+      sourceLocation = git.url
+      dockerFilePath = git.dockerfile
+      core.info(`Building from ${git.url}`)
+    }
+
+    // Schedule. Not aborted midway: a run the service accepted is canceled below instead.
+    const request = {
+      type: 'DockerBuildRequest' as const,
+      imageNames: plan.images.map(i => `${i.repository}:${i.tag}`),
+      isPushEnabled: true,
+      noCache: false,
+      dockerFilePath,
+      sourceLocation,
+      platform: plan.platform,
+      arguments: plan.arguments.map(a => ({ name: a.name, value: a.value, isSecret: a.isSecret })),
+      isArchiveEnabled: false,
+      ...(plan.timeoutSeconds === undefined ? {} : { timeout: plan.timeoutSeconds })
+    }
+    let queued: RunLike
+    try {
+      const poller = await client.registries.beginScheduleRun(rg, reg, request)
+      queued = await poller.pollUntilDone()
+    } catch (error) {
+      throw armError(`Scheduling an ACR Tasks run on registry '${reg}'`, error)
+    }
+    const runId = queued.runId
+    if (!runId) throw new ActionError(`Registry '${reg}' scheduled a run but returned no run ID.`)
+    const secretNames = plan.arguments.filter(a => a.isSecret).map(a => a.name)
+    core.info(
+      `Queued ACR Tasks run ${runId} on registry '${reg}': ${request.imageNames.join(', ')} for ${platformText(plan.platform)}` +
+        (plan.arguments.length > 0
+          ? `; build arguments ${plan.arguments.map(a => a.name).join(', ')}` +
+            (secretNames.length > 0 ? ` (secret: ${secretNames.join(', ')})` : '')
+          : '')
+    )
+
+    const cancel = async (why: string): Promise<void> => {
+      try {
+        const poller = await client.runs.beginCancel(rg, reg, runId, {
+          abortSignal: AbortSignal.timeout(60_000)
+        })
+        await poller.pollUntilDone()
+        core.warning(`Canceled ACR Tasks run ${runId} (${why}).`)
+      } catch (error) {
+        core.warning(`Could not cancel ACR Tasks run ${runId}: ${errorMessage(error)}`)
+      }
+    }
+
+    const log = new RunLog(async () => {
+      const result = await client.runs.getLogSasUrl(rg, reg, runId, abort)
+      if (!result.logLink) throw new TransientError('no log link yet')
+      maskSas(result.logLink)
+      return result.logLink
+    }, signal)
+    const timeoutSeconds = plan.timeoutSeconds ?? DEFAULT_RUN_TIMEOUT_SECONDS
+    const deadline = Date.now() + timeoutSeconds * 1000 + timing.graceMs
+
+    let run: RunLike = queued
+    const outcome = await core.group(`ACR Tasks run ${runId}`, () =>
+      withoutCommands(async (): Promise<'done' | 'aborted' | 'deadline'> => {
+        let delay = timing.pollMs
+        try {
+          for (;;) {
+            if (signal?.aborted) return 'aborted'
+            if (Date.now() > deadline) return 'deadline'
+            try {
+              run = await client.runs.get(rg, reg, runId, abort)
+            } catch (error) {
+              if (isAbort(error) || signal?.aborted) throw error
+              const rest = isRestError(error) ? error : undefined
+              if (rest && rest.statusCode !== undefined && !isTransientStatus(rest.statusCode)) {
+                throw armError(`Reading ACR Tasks run ${runId}`, error)
+              }
+              core.debug(`reading run ${runId}: ${errorMessage(error)}`)
+            }
+            await log.pull()
+            if (FINAL_STATUSES.has((run.status ?? '').toLowerCase())) {
+              await log.pull(true)
+              log.flush()
+              return 'done'
+            }
+            await sleep(delay, undefined, signal === undefined ? {} : { signal })
+            delay = Math.min(Math.round(delay * 1.5), timing.maxPollMs)
+          }
+        } catch (error) {
+          if (signal?.aborted) return 'aborted'
+          throw error
+        } finally {
+          log.flush()
+        }
+      })
+    )
+
+    if (outcome === 'aborted') {
+      await cancel('the job was canceled')
+      throw new ActionError(`ACR Tasks run ${runId} was canceled because the action was stopped.`)
+    }
+    if (outcome === 'deadline') {
+      await cancel('build-timeout passed')
+      throw new ActionError(
+        `ACR Tasks run ${runId} did not finish within build-timeout (${timeoutSeconds} s) and a grace period; it was canceled.`
+      )
+    }
+
+    const status = run.status ?? 'Unknown'
+    if (status.toLowerCase() !== 'succeeded') {
+      const lines = log.lastLines()
+      throw new ActionError(
+        `ACR Tasks run ${runId} ended with status ${status}` +
+          (run.runErrorMessage ? `: ${run.runErrorMessage}` : '') +
+          (status.toLowerCase() === 'timeout' ? ` (build-timeout ${timeoutSeconds} s)` : '') +
+          (lines.length > 0 ? `. Last lines of its log:\n${lines.join('\n')}` : '.')
+      )
+    }
+    return result(plan, runId, run)
+  } finally {
+    await packed?.cleanup()
+  }
+}
+
+function platformText(p: BuildPlatform): string {
+  return `${p.os.toLowerCase()}/${p.architecture}${p.variant === undefined ? '' : `/${p.variant}`}`
+}
+
+function result(plan: BuildPlan, runId: string, run: RunLike): BuildResult {
+  const outputs = run.outputImages ?? []
+  const images: ResolvedImage[] = plan.images.map(image => {
+    const output = outputs.find(o => o.repository === image.repository && o.tag === image.tag)
+    const digest = output?.digest
+    if (digest === undefined || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+      throw new ActionError(
+        `ACR Tasks run ${runId} succeeded but reported ${digest === undefined ? 'no digest' : `digest '${digest}'`} for ${image.input}.`
+      )
+    }
+    return {
+      input: image.input,
+      registry: image.registry,
+      repository: image.repository,
+      digest,
+      reference: `${image.registry}/${image.repository}@${digest}`
+    }
+  })
+  const first = images[0] as ResolvedImage
+  for (const image of images) core.info(`Built ${image.input} → ${image.reference}`)
+  return { digest: first.digest, images, runId }
+}
