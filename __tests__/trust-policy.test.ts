@@ -25,7 +25,7 @@ import {
   type TrustPolicyDocument
 } from '../src/trust-policy.ts'
 import type { ResolvedImage } from '../src/types.ts'
-import { validatePolicy as standinValidate } from './fixtures/notation/policy.ts'
+import { loadPolicy, validatePolicy as standinValidate } from './fixtures/notation/policy.ts'
 import type { PolicyDocument } from './fixtures/notation/policy.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
@@ -698,6 +698,8 @@ describe('parseTrustPolicy and writeTrustPolicy', () => {
     assert.equal(await readFile(victim, 'utf8'), 'untouched')
     const { readdir } = await import('node:fs/promises')
     assert.deepEqual(await readdir(config), ['trustpolicy.json'])
+    // The notation stand-in loads it as notation-go does (regular file, JSON) and accepts it.
+    standinValidate(loadPolicy(config, () => {}))
   })
 })
 
