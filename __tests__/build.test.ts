@@ -13,7 +13,7 @@ import { compilePattern, isIgnored, packContext, parseDockerignore } from '../sr
 import { ActionError, InputError } from '../src/errors.ts'
 import type { Inputs } from '../src/inputs.ts'
 import { listArchive } from './stack/arm.ts'
-import { fetchManifest } from './stack/images.ts'
+import { fetchManifest, httpsRequest } from './stack/images.ts'
 import { startStack, type Stack } from './stack/stack.ts'
 import { captureOutput } from './support/capture.ts'
 import { registryDescribe } from './support/stack-env.ts'
@@ -721,4 +721,148 @@ registryDescribe('runBuild against the stack', () => {
       assert.equal(stack.entra.issued >= 0, true)
     })
   }
+})
+
+describe('the ARM stand-in refuses what ARM and storage refuse', () => {
+  let stack: Stack
+  let token: string
+  let base: string
+
+  before(async () => {
+    stack = await startStack({ registry: false })
+    stack.arm.addRegistry({ name: 'fakeacr', loginServer: 'fakeacr.azurecr.io' })
+    token = await stack.entra.issueAccessToken({
+      clientId: stack.clientId,
+      resource: 'https://management.azure.com'
+    })
+    base = `${stack.arm.origin}/subscriptions/${stack.arm.subscriptionId}/resourceGroups/${stack.arm.resourceGroup}/providers/Microsoft.ContainerRegistry/registries`
+  })
+
+  after(async () => {
+    await stack?.stop()
+  })
+
+  const call = async (
+    method: string,
+    url: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}
+  ) => {
+    const res = await httpsRequest(url, {
+      method,
+      ca: stack.ca.pem,
+      headers: {
+        ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers
+      },
+      ...(options.body === undefined
+        ? {}
+        : { body: Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body) })
+    })
+    const text = res.body.toString()
+    return { status: res.status, text, headers: res.headers }
+  }
+  const tasks = '?api-version=2019-06-01-preview'
+  const request = (over: Record<string, unknown>) => ({
+    type: 'DockerBuildRequest',
+    imageNames: ['app:v1'],
+    isPushEnabled: true,
+    dockerFilePath: 'Dockerfile',
+    sourceLocation: 'https://github.com/org/repo.git',
+    platform: { os: 'Linux', architecture: 'amd64' },
+    ...over
+  })
+
+  test('no token, or a token for another audience: 401', async () => {
+    const none = await call('GET', `${base}?api-version=2025-11-01`)
+    assert.equal(none.status, 401)
+    assert.match(none.text, /AuthenticationFailed/)
+    const vault = await stack.entra.issueAccessToken({
+      clientId: stack.clientId,
+      resource: 'https://vault.azure.net'
+    })
+    const wrong = await call('GET', `${base}?api-version=2025-11-01`, { token: vault })
+    assert.equal(wrong.status, 401)
+    assert.match(wrong.text, /InvalidAuthenticationToken/)
+    const ok = await call('GET', `${base}?api-version=2025-11-01`, { token })
+    assert.equal(ok.status, 200)
+    assert.match(ok.text, /"loginServer":"fakeacr\.azurecr\.io"/)
+  })
+
+  test('Tasks operations need api-version 2019-06-01-preview', async () => {
+    const res = await call(
+      'POST',
+      `${base}/fakeacr/listBuildSourceUploadUrl?api-version=2025-11-01`,
+      {
+        token
+      }
+    )
+    assert.equal(res.status, 400)
+    assert.match(res.text, /InvalidApiVersionParameter/)
+  })
+
+  test('scheduleRun validates the DockerBuildRequest', async () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ imageNames: ['fakeacr.azurecr.io/app:v1'] }, /Invalid image name/],
+      [{ imageNames: [] }, /imageNames/],
+      [{ platform: undefined }, /platform\.os/],
+      [{ platform: { os: 'Linux', architecture: 'mips' } }, /architecture/],
+      [{ timeout: 10 }, /timeout/],
+      [{ sourceLocation: 'source/20240101/nope.tar.gz' }, /neither an uploaded source/],
+      [{ dockerFilePath: '../Dockerfile' }, /dockerFilePath/],
+      [{ arguments: [{ name: 'A', value: 'b', isSecret: 'yes' }] }, /isSecret/]
+    ]
+    for (const [over, pattern] of bad) {
+      const res = await call('POST', `${base}/fakeacr/scheduleRun${tasks}`, {
+        token,
+        body: request(over)
+      })
+      assert.equal(res.status, 400, JSON.stringify(over))
+      assert.match(res.text, pattern)
+    }
+    assert.equal(stack.arm.runs.size, 0)
+  })
+
+  test('the source blob needs its SAS signature and x-ms-blob-type', async () => {
+    const res = await call('POST', `${base}/fakeacr/listBuildSourceUploadUrl${tasks}`, { token })
+    const { uploadUrl } = JSON.parse(res.text) as { uploadUrl: string }
+    const forged = new URL(uploadUrl)
+    forged.searchParams.set('sig', 'forged')
+    const denied = await call('PUT', forged.toString(), {
+      body: Buffer.from('x'),
+      headers: { 'x-ms-blob-type': 'BlockBlob' }
+    })
+    assert.equal(denied.status, 403)
+    assert.equal(denied.headers['x-ms-error-code'], 'AuthenticationFailed')
+    const untyped = await call('PUT', uploadUrl, { body: Buffer.from('x') })
+    assert.equal(untyped.status, 400)
+    assert.equal(untyped.headers['x-ms-error-code'], 'MissingRequiredHeader')
+    assert.equal(stack.arm.uploads.size, 0)
+  })
+
+  test('the log blob answers ranges, and 416 past its end', async () => {
+    stack.arm.scriptNextRun({ queuedPolls: 0, runningPolls: 1, logChunks: ['0123456789\n'] })
+    const scheduled = await call('POST', `${base}/fakeacr/scheduleRun${tasks}`, {
+      token,
+      body: request({})
+    })
+    assert.equal(scheduled.status, 200)
+    const runId = (JSON.parse(scheduled.text) as { properties: { runId: string } }).properties.runId
+    const polled = await call('GET', `${base}/fakeacr/runs/${runId}${tasks}`, { token })
+    assert.match(polled.text, /"status":"Running"/)
+    const link = (
+      JSON.parse(
+        (await call('POST', `${base}/fakeacr/runs/${runId}/listLogSasUrl${tasks}`, { token })).text
+      ) as { logLink: string }
+    ).logLink
+    const part = await call('GET', link, { headers: { 'x-ms-range': 'bytes=4-' } })
+    assert.equal(part.status, 206)
+    assert.equal(part.text, '456789\n')
+    assert.equal(part.headers['content-range'], 'bytes 4-10/11')
+    const past = await call('GET', link, { headers: { range: 'bytes=11-' } })
+    assert.equal(past.status, 416)
+    const done = await call('GET', `${base}/fakeacr/runs/${runId}${tasks}`, { token })
+    assert.match(done.text, /"status":"Succeeded"/)
+    assert.match(done.text, /"digest":"sha256:[0-9a-f]{64}"/)
+  })
 })
