@@ -20,7 +20,9 @@ import {
 } from '../src/registry.ts'
 import { parseReference } from '../src/reference.ts'
 import type { Inputs } from '../src/inputs.ts'
-import { subjectAttributes } from '../src/x509.ts'
+import { checkNotaryDN } from '../src/trust-policy.ts'
+
+const subjectAttributes = (dn: string) => checkNotaryDN(dn).attributes
 import { startStack, type Stack } from './stack/stack.ts'
 import { captureOutput } from './support/capture.ts'
 import { registryDescribe } from './support/stack-env.ts'

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
 import { parseReference } from './reference.ts'
-import { missingSubjectAttributes } from './x509.ts'
+import { checkNotaryDN } from './trust-policy.ts'
 import {
   DEFAULT_NOTATION_VERSION,
   DEFAULT_PLUGIN_VERSION,
@@ -541,10 +541,11 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
 
   const subject = inputs.keyVault.policy.subject
-  if (subject !== undefined && missingSubjectAttributes(subject).length > 0) {
+  const subjectProblems = subject === undefined ? [] : checkNotaryDN(subject).problems
+  if (subjectProblems.length > 0) {
     throw new InputError(
       'certificate-subject',
-      `'${subject}' lacks ${missingSubjectAttributes(subject).join(', ')}: notation's trusted identities need C, ST and O (e.g. CN=example.com,O=Example,L=Seattle,ST=WA,C=US).`
+      `${subjectProblems.join(' ')} notation's trusted identities need it (e.g. CN=example.com,O=Example,L=Seattle,ST=WA,C=US).`
     )
   }
 

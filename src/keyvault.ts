@@ -13,14 +13,9 @@ import path from 'node:path'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
 import type { SigningCertificate } from './types.ts'
-import {
-  certificateSubject,
-  derToPem,
-  isSelfSigned,
-  pemBlocks,
-  subjectAttributes,
-  thumbprint
-} from './x509.ts'
+import { checkNotaryDN } from './trust-policy.ts'
+import { certificateSubject } from './truststore.ts'
+import { derToPem, isSelfSigned, pemBlocks, thumbprint } from './x509.ts'
 
 const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3'
 const KNOWN_VAULT_SUFFIXES = [
@@ -126,7 +121,7 @@ export function policyDifferences(
   if (
     existing.subject &&
     wanted.subject &&
-    !same(subjectAttributes(existing.subject), subjectAttributes(wanted.subject))
+    !same(checkNotaryDN(existing.subject).attributes, checkNotaryDN(wanted.subject).attributes)
   ) {
     diffs.push(`subject is '${existing.subject}', inputs ask for '${wanted.subject}'`)
   }
