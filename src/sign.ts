@@ -1,0 +1,510 @@
+// Signs every image by digest with notation and the azure-kv plugin, a few at a time: one notation
+// run per image, registry credentials only in its environment, the plugin's Azure credential
+// chosen to match the action's identity, and the signature digest read back from the registry.
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { chmod, lstat, mkdir, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { AzureIdentity, ResolvedCredentialKind } from './azure.ts'
+import { InputError, errorMessage } from './errors.ts'
+import type { Inputs, KeyValue } from './inputs.ts'
+import {
+  errorLine,
+  notationEnv,
+  parseInspect,
+  refuseUnsupportedFlags,
+  runNotation,
+  type InspectedSignature
+} from './notation.ts'
+import { mapLimitLogged, type ItemLog } from './pool.ts'
+import { DIGEST } from './reference.ts'
+import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
+
+export interface SignContext {
+  notationPath: string
+  notationVersion: string
+  configDir: string
+  libexecDir: string
+  workDir: string
+  inputs: Inputs
+  certificate: SigningCertificate
+  identity?: AzureIdentity
+  /** Registry host → its credential (undefined: anonymous). */
+  credentials: Map<string, RegistryCredential | undefined>
+  workspace: string
+  signal?: AbortSignal
+  /** Where passed-through variables (PATH, HOME, CA bundles, proxies, AZURE_*) come from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>
+  /** Bound on each notation run; default CALL_TIMEOUT_MS. */
+  callTimeoutMs?: number
+  /** How often the OIDC token file is rewritten; default TOKEN_REFRESH_MS. */
+  tokenRefreshMs?: number
+}
+
+export const CALL_TIMEOUT_MS = 10 * 60_000
+/** GitHub OIDC tokens live about five minutes; the plugin reads the file on each run. */
+export const TOKEN_REFRESH_MS = 4 * 60_000
+export const PLUGIN_NAME = 'azure-kv'
+
+/** The plugin's `credential_type` for each kind of identity the action can hold. */
+export const CREDENTIAL_TYPE: Readonly<Record<ResolvedCredentialKind, string>> = {
+  oidc: 'workloadid',
+  environment: 'environment',
+  cli: 'azurecli',
+  'managed-identity': 'managedid'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+export interface SignArgsOptions {
+  signatureFormat: 'cose' | 'jws'
+  keyId: string
+  selfSigned: boolean
+  /** PEM bundle of the chain above the leaf (CA-issued certificates). */
+  caCertsFile?: string
+  credentialType?: string
+  pluginConfig: KeyValue[]
+  userMetadata: KeyValue[]
+  expiry?: string
+  timestamp?: { url: string; rootCertFile: string }
+  forceReferrersTag: boolean
+}
+
+/** A `registry/repository@sha256:…` reference, or a bug: nothing else is ever signed. */
+export function assertDigestReference(image: ResolvedImage): string {
+  const { registry, repository, digest, reference } = image
+  if (!DIGEST.test(digest) || reference !== `${registry}/${repository}@${digest}`) {
+    throw new Error(`Bug: refusing to sign '${reference}', which is not a digest reference.`)
+  }
+  if (reference.startsWith('-')) throw new Error(`Bug: reference '${reference}' starts with -.`)
+  return reference
+}
+
+/** notation sign's argv for one reference; every value in `--flag=value` form. */
+export function signArgs(reference: string, o: SignArgsOptions): string[] {
+  const pluginConfig: string[] = []
+  if (o.selfSigned) pluginConfig.push('self_signed=true')
+  else if (o.caCertsFile !== undefined) pluginConfig.push(`ca_certs=${o.caCertsFile}`)
+  if (o.credentialType !== undefined) pluginConfig.push(`credential_type=${o.credentialType}`)
+  for (const { key, value } of o.pluginConfig) pluginConfig.push(`${key}=${value}`)
+  return [
+    'sign',
+    `--signature-format=${o.signatureFormat}`,
+    `--id=${o.keyId}`,
+    `--plugin=${PLUGIN_NAME}`,
+    ...pluginConfig.map(kv => `--plugin-config=${kv}`),
+    ...o.userMetadata.map(({ key, value }) => `--user-metadata=${key}=${value}`),
+    ...(o.expiry === undefined ? [] : [`--expiry=${o.expiry}`]),
+    ...(o.timestamp === undefined
+      ? []
+      : [
+          `--timestamp-url=${o.timestamp.url}`,
+          `--timestamp-root-cert=${o.timestamp.rootCertFile}`
+        ]),
+    ...(o.forceReferrersTag ? [] : ['--force-referrers-tag=false']),
+    reference
+  ]
+}
+
+function argsOptions(
+  ctx: Pick<SignContext, 'inputs' | 'certificate' | 'identity'>,
+  files: { caCertsFile?: string; timestampRootFile?: string }
+): SignArgsOptions {
+  const { sign } = ctx.inputs
+  return {
+    signatureFormat: sign.signatureFormat,
+    keyId: ctx.certificate.keyId,
+    selfSigned: ctx.certificate.selfSigned,
+    ...(files.caCertsFile === undefined ? {} : { caCertsFile: files.caCertsFile }),
+    ...(ctx.identity ? { credentialType: CREDENTIAL_TYPE[ctx.identity.kind] } : {}),
+    pluginConfig: sign.pluginConfig,
+    userMetadata: sign.userMetadata,
+    ...(sign.expiry === undefined ? {} : { expiry: sign.expiry }),
+    ...(sign.timestampUrl !== undefined && files.timestampRootFile !== undefined
+      ? { timestamp: { url: sign.timestampUrl, rootCertFile: files.timestampRootFile } }
+      : {}),
+    forceReferrersTag: sign.forceReferrersTag
+  }
+}
+
+/** The sign command as the job summary shows it (file paths as placeholders, no secrets). */
+export function describeSignCommand(
+  ctx: Pick<SignContext, 'inputs' | 'certificate' | 'identity'>
+): string {
+  const files = {
+    ...(needsCaCerts(ctx.certificate) ? { caCertsFile: '<ca-certs.pem>' } : {}),
+    ...(ctx.inputs.sign.timestampRootCert === undefined
+      ? {}
+      : { timestampRootFile: '<timestamp-root.pem>' })
+  }
+  return `notation ${signArgs('<registry>/<repository>@<digest>', argsOptions(ctx, files)).join(' ')}`
+}
+
+function needsCaCerts(certificate: SigningCertificate): boolean {
+  return !certificate.selfSigned && certificate.chain.length > 1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and environment for the plugin
+
+/** Writes `content` to `file` (mode 0600) by rename, so a reader never sees half a file. */
+async function writePrivate(file: string, content: string): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  await writeFile(temp, content, { mode: 0o600 })
+  await chmod(temp, 0o600)
+  await rename(temp, file)
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+/** timestamp-root-cert: inline PEM goes to a private file; a path must be a file in the workspace. */
+async function timestampRootFile(value: string, workspace: string, dir: string): Promise<string> {
+  if (value.includes('-----BEGIN CERTIFICATE-----')) {
+    const file = path.join(dir, 'timestamp-root.pem')
+    await writePrivate(file, value.endsWith('\n') ? value : `${value}\n`)
+    return file
+  }
+  const input = 'timestamp-root-cert'
+  const root = await realpath(workspace)
+  const target = path.resolve(root, value)
+  const info = await lstat(target).catch(() => undefined)
+  if (!isInside(root, target) || !info?.isFile() || !isInside(root, await realpath(target))) {
+    throw new InputError(
+      input,
+      `'${value}' must be inline PEM or a regular file inside the workspace (no symlinks).`
+    )
+  }
+  return target
+}
+
+export interface FederatedTokenFile {
+  file: string
+  stop(): Promise<void>
+}
+
+/**
+ * Writes a fresh GitHub OIDC token to `<dir>/azure-federated-token` (0600) and rewrites it every
+ * `refreshMs` until stopped; stop() removes the file. The plugin's `workloadid` credential reads it.
+ */
+export async function startFederatedTokenFile(
+  dir: string,
+  fetchToken: () => Promise<string>,
+  refreshMs: number = TOKEN_REFRESH_MS
+): Promise<FederatedTokenFile> {
+  const file = path.join(dir, 'azure-federated-token')
+  await writePrivate(file, await fetchToken())
+  let stopped = false
+  let pending: Promise<void> = Promise.resolve()
+  const timer = setInterval(() => {
+    pending = fetchToken()
+      .then(token => (stopped ? undefined : writePrivate(file, token)))
+      .catch((error: unknown) =>
+        core.warning(
+          `Refreshing the GitHub OIDC token for the plugin failed: ${errorMessage(error)}`
+        )
+      )
+  }, refreshMs)
+  timer.unref()
+  return {
+    file,
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      await pending
+      await rm(file, { force: true })
+    }
+  }
+}
+
+const AZURE_VARS: Readonly<Record<ResolvedCredentialKind, readonly string[]>> = {
+  oidc: [],
+  environment: [
+    'AZURE_CLIENT_SECRET',
+    'AZURE_CLIENT_CERTIFICATE_PATH',
+    'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+    'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN'
+  ],
+  cli: ['AZURE_CONFIG_DIR'],
+  'managed-identity': [
+    'IDENTITY_ENDPOINT',
+    'IDENTITY_HEADER',
+    'IDENTITY_SERVER_THUMBPRINT',
+    'MSI_ENDPOINT',
+    'MSI_SECRET',
+    'IMDS_ENDPOINT'
+  ]
+}
+
+/** The AZURE_* (and managed identity) variables the plugin's credential reads, and no others. */
+export function pluginEnv(
+  identity: AzureIdentity | undefined,
+  source: Readonly<Record<string, string | undefined>>,
+  federatedTokenFile?: string
+): Record<string, string> {
+  const env: Record<string, string> = {}
+  const copy = (name: string): void => {
+    const value = source[name]
+    if (value !== undefined && value !== '') env[name] = value
+  }
+  copy('AZURE_AUTHORITY_HOST')
+  copy('AZURE_TENANT_ID')
+  copy('AZURE_CLIENT_ID')
+  const kinds = identity ? [identity.kind] : (Object.keys(AZURE_VARS) as ResolvedCredentialKind[])
+  for (const kind of kinds) AZURE_VARS[kind].forEach(copy)
+  if (!identity) copy('AZURE_FEDERATED_TOKEN_FILE')
+  if (identity?.tenantId) env['AZURE_TENANT_ID'] = identity.tenantId
+  if (identity?.clientId) env['AZURE_CLIENT_ID'] = identity.clientId
+  if (federatedTokenFile !== undefined) env['AZURE_FEDERATED_TOKEN_FILE'] = federatedTokenFile
+  return env
+}
+
+interface Prepared {
+  args: (reference: string) => string[]
+  azureEnv: Record<string, string>
+  dispose(): Promise<void>
+}
+
+/** Files the runs share (CA chain, TSA root, OIDC token), made once before the first image. */
+async function prepare(ctx: SignContext): Promise<Prepared> {
+  await mkdir(ctx.workDir, { recursive: true, mode: 0o700 })
+  const dir = await mkdtemp(path.join(ctx.workDir, 'sign-'))
+  await chmod(dir, 0o700)
+  let token: FederatedTokenFile | undefined
+  try {
+    const files: { caCertsFile?: string; timestampRootFile?: string } = {}
+    if (needsCaCerts(ctx.certificate)) {
+      files.caCertsFile = path.join(dir, 'ca-certs.pem')
+      await writePrivate(files.caCertsFile, ctx.certificate.chain.slice(1).join(''))
+    }
+    const tsaRoot = ctx.inputs.sign.timestampRootCert
+    if (tsaRoot !== undefined) {
+      files.timestampRootFile = await timestampRootFile(tsaRoot, ctx.workspace, dir)
+    }
+    if (ctx.identity?.kind === 'oidc') {
+      if (!ctx.identity.federatedToken) throw new Error('Bug: an OIDC identity without a token.')
+      token = await startFederatedTokenFile(dir, ctx.identity.federatedToken, ctx.tokenRefreshMs)
+    }
+    const options = argsOptions(ctx, files)
+    return {
+      args: reference => signArgs(reference, options),
+      azureEnv: pluginEnv(ctx.identity, ctx.env ?? process.env, token?.file),
+      async dispose() {
+        await token?.stop()
+        await rm(dir, { recursive: true, force: true })
+      }
+    }
+  } catch (error) {
+    await token?.stop()
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One image
+
+/** The leaf fingerprint of a signature, lowercase hex. */
+const leafOf = (sig: InspectedSignature): string | undefined =>
+  sig.certificates[0]?.sha256Fingerprint
+
+function newest(signatures: InspectedSignature[]): InspectedSignature | undefined {
+  const time = (s: InspectedSignature): number => Date.parse(s.signingTime ?? '') || 0
+  return signatures.reduce<InspectedSignature | undefined>(
+    (best, s) => (best === undefined || time(s) >= time(best) ? s : best),
+    undefined
+  )
+}
+
+/**
+ * The signature this run made: by this certificate, not among `before` (digests seen before
+ * signing, when known), the newest by signing time if several.
+ */
+export function pickSignature(
+  after: InspectedSignature[],
+  thumbprint: string,
+  before?: ReadonlySet<string>
+): InspectedSignature | undefined {
+  const mine = after.filter(s => leafOf(s) === thumbprint.toLowerCase())
+  return newest(before ? mine.filter(s => !before.has(s.digest)) : mine)
+}
+
+interface Runner {
+  ctx: SignContext
+  prepared: Prepared
+}
+
+function envFor(runner: Runner, image: ResolvedImage): Record<string, string> {
+  const { ctx, prepared } = runner
+  return notationEnv({
+    configDir: ctx.configDir,
+    libexecDir: ctx.libexecDir,
+    source: ctx.env ?? process.env,
+    extra: prepared.azureEnv,
+    credential: ctx.credentials.get(image.registry)
+  })
+}
+
+function runOptions(runner: Runner, image: ResolvedImage) {
+  const { ctx } = runner
+  return {
+    env: envFor(runner, image),
+    timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
+    ...(ctx.signal ? { signal: ctx.signal } : {})
+  }
+}
+
+/** notation's output into the image's log: `Warning:` lines as warnings, the rest as info. */
+function echo(log: ItemLog, output: string): void {
+  for (const line of output.split(/\r?\n/)) {
+    if (line.trim() === '') continue
+    if (line.startsWith('Warning: ')) log.warning(line.slice('Warning: '.length))
+    else log.info(line)
+  }
+}
+
+async function inspect(
+  runner: Runner,
+  image: ResolvedImage,
+  reference: string
+): Promise<InspectedSignature[]> {
+  const run = await runNotation(
+    runner.ctx.notationPath,
+    ['inspect', '--output=json', reference],
+    runOptions(runner, image)
+  )
+  if (run.code !== 0) {
+    throw new Error(`notation inspect failed: ${errorLine(run.stderr) ?? `exit code ${run.code}`}`)
+  }
+  return parseInspect(run.stdout)
+}
+
+/** Why a sign run does not count as success, or undefined when it does. */
+export function signFailure(
+  run: { code: number; stdout: string; stderr: string },
+  reference: string
+): string | undefined {
+  const claimed = run.stdout
+    .split(/\r?\n/)
+    .some(line => line.trim() === `Successfully signed ${reference}`)
+  if (run.code === 0 && claimed) return undefined
+  const error = errorLine(run.stderr)
+  if (run.code !== 0) {
+    return (
+      error ?? `notation exited with code ${run.code}${claimed ? ' after reporting success' : ''}`
+    )
+  }
+  return `notation exited 0 without printing "Successfully signed ${reference}"`
+}
+
+async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Promise<ImageResult> {
+  const { ctx } = runner
+  const reference = assertDigestReference(image)
+  const result: ImageResult = { input: image.input, reference, digest: image.digest }
+  const thumbprint = ctx.certificate.thumbprint
+  let before: InspectedSignature[] | undefined
+  try {
+    before = await inspect(runner, image, reference)
+  } catch (error) {
+    if (ctx.inputs.sign.skipIfSigned) throw error
+    log.warning(`Could not list existing signatures: ${errorMessage(error)}`)
+  }
+  const existing = before && pickSignature(before, thumbprint)
+  if (ctx.inputs.sign.skipIfSigned && existing) {
+    log.info(`Already signed by this certificate: signature ${existing.digest}; not signing again.`)
+    return { ...result, signed: false, alreadySigned: true, signatureDigest: existing.digest }
+  }
+  const args = runner.prepared.args(reference)
+  log.info(`notation ${args.join(' ')}`)
+  const run = await runNotation(ctx.notationPath, args, runOptions(runner, image))
+  echo(log, run.stdout)
+  echo(log, run.stderr)
+  const failure = signFailure(run, reference)
+  if (failure !== undefined) throw new Error(failure)
+  return { ...result, signed: true, alreadySigned: false, ...(await signatureDigest()) }
+
+  async function signatureDigest(): Promise<{ signatureDigest?: string }> {
+    let after: InspectedSignature[]
+    try {
+      after = await inspect(runner, image, reference)
+    } catch (error) {
+      log.warning(`Signed, but reading the signature back failed: ${errorMessage(error)}`)
+      return {}
+    }
+    const made = pickSignature(after, thumbprint, before && new Set(before.map(s => s.digest)))
+    if (!made) {
+      throw new Error(
+        `notation reported success, but no new signature by certificate ${thumbprint} is attached to ${reference}`
+      )
+    }
+    log.info(`Signature ${made.digest}`)
+    return { signatureDigest: made.digest }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// All images
+
+/**
+ * Signs every image (at most inputs.maxConcurrency at a time); one failing does not stop the
+ * others. One result per image, in input order. Throws only for problems that concern every image
+ * (a flag the installed notation lacks, an unreadable timestamp root certificate).
+ */
+export async function signImages(
+  images: ResolvedImage[],
+  ctx: SignContext
+): Promise<ImageResult[]> {
+  refuseUnsupportedFlags(ctx.inputs, ctx.notationVersion)
+  images.forEach(assertDigestReference)
+  const prepared = await prepare(ctx)
+  const runner: Runner = { ctx, prepared }
+  try {
+    const settled = await mapLimitLogged(
+      images,
+      ctx.inputs.maxConcurrency,
+      image => `Sign ${image.reference}`,
+      async (image, _index, log) => {
+        const started = performance.now()
+        const elapsed = (): number => Math.round(performance.now() - started)
+        try {
+          const result = await signOne(runner, image, log)
+          return { ...result, signMs: elapsed() }
+        } catch (error) {
+          log.error(`Signing ${image.reference} failed: ${errorMessage(error)}`)
+          return failed(image, errorMessage(error), elapsed())
+        }
+      }
+    )
+    return settled.map((s, i) =>
+      s.status === 'fulfilled' ? s.value : failed(images[i]!, errorMessage(s.reason), 0)
+    )
+  } finally {
+    await prepared.dispose()
+  }
+}
+
+function failed(image: ResolvedImage, error: string, signMs: number): ImageResult {
+  return {
+    input: image.input,
+    reference: image.reference,
+    digest: image.digest,
+    signed: false,
+    alreadySigned: false,
+    error,
+    signMs
+  }
+}
+
+/** A message naming every image that failed and notation's error; undefined when none failed. */
+export function signFailureMessage(results: ImageResult[]): string | undefined {
+  const failures = results.filter(r => r.error !== undefined)
+  if (failures.length === 0) return undefined
+  const lines = failures.map(r => `  ${r.reference ?? r.input}: ${r.error}`)
+  return [
+    `Signing failed for ${failures.length} of ${results.length} image${results.length === 1 ? '' : 's'}:`,
+    ...lines
+  ].join('\n')
+}
