@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { DEFAULTS, NOT_YET_SUPPORTED, getInputs, parseCommands } from '../src/inputs.ts'
+import { DEFAULTS, getInputs, parseCommands } from '../src/inputs.ts'
 import { readActionYml } from './support/action-yml.ts'
 
 const reader =
@@ -19,10 +19,6 @@ describe('action.yml and the inputs module agree', () => {
       [...yml.inputs].filter(([, v]) => v.default !== undefined).map(([k, v]) => [k, v.default])
     )
     assert.deepEqual(declared, DEFAULTS)
-  })
-
-  test('every not-yet-supported input is declared in action.yml', () => {
-    for (const name of NOT_YET_SUPPORTED) assert.ok(yml.inputs.has(name), name)
   })
 
   test('every declared input is read by getInputs', () => {
@@ -57,16 +53,82 @@ describe('command', () => {
     assert.throws(() => parseCommands('sign sign'), /'sign' is given twice/)
     assert.throws(() => parseCommands('  '), /Input 'command': is empty/)
   })
-  test('features that have not landed fail clearly instead of being ignored', () => {
-    assert.throws(() => getInputs(reader({})), /Input 'command': 'sign' is not yet supported/)
+})
+
+describe('what each command needs, checked before anything runs', () => {
+  const vault = { 'key-vault': 'myvault', certificate: 'signer' }
+  const image = { images: 'myacr.azurecr.io/app:v1' }
+  test('sign and verify need images', () => {
     assert.throws(
-      () => setup({ 'key-vault': 'myvault' }),
-      /Input 'key-vault': is not yet supported/
+      () => getInputs(reader({ ...vault })),
+      /Input 'images': is required for sign verify/
+    )
+  })
+  test('sign needs the vault and the certificate (or a key ID)', () => {
+    assert.throws(
+      () => getInputs(reader({ ...image, certificate: 'c' })),
+      /Input 'key-vault': is required to sign/
     )
     assert.throws(
-      () => setup({ 'skip-if-signed': 'true' }),
-      /Input 'skip-if-signed': is not yet supported/
+      () => getInputs(reader({ ...image, 'key-vault': 'myvault' })),
+      /Input 'certificate': is required to sign/
     )
+    const byKey = getInputs(
+      reader({
+        ...image,
+        'key-id': 'https://myvault.vault.azure.net/keys/k/0123456789abcdef0123456789abcdef'
+      })
+    )
+    assert.equal(
+      byKey.keyVault.keyId,
+      'https://myvault.vault.azure.net/keys/k/0123456789abcdef0123456789abcdef'
+    )
+    assert.throws(
+      () => getInputs(reader({ ...image, ...vault, 'key-id': 'https://x.vault.azure.net/keys/k' })),
+      /Input 'key-id': and certificate are alternatives/
+    )
+  })
+  test('verify alone needs a Key Vault certificate or trust store certificates', () => {
+    assert.throws(
+      () => getInputs(reader({ ...image, command: 'verify' })),
+      /Input 'trust-store-certificates': is required to verify without a Key Vault certificate/
+    )
+    assert.equal(getInputs(reader({ ...image, ...vault, command: 'verify' })).commands[0], 'verify')
+  })
+  test('create-certificate needs a name and a subject with C, ST and O', () => {
+    assert.throws(
+      () => getInputs(reader({ ...image, ...vault, 'create-certificate': 'true' })),
+      /Input 'certificate-subject': is required with create-certificate/
+    )
+    assert.throws(
+      () =>
+        getInputs(
+          reader({
+            ...image,
+            ...vault,
+            'create-certificate': 'true',
+            'certificate-subject': 'CN=example.com,O=Example'
+          })
+        ),
+      /Input 'certificate-subject': .*lacks C, ST/
+    )
+  })
+  test('a given trust policy cannot be mixed with the inputs that shape a generated one', () => {
+    assert.throws(
+      () =>
+        getInputs(
+          reader({
+            ...image,
+            ...vault,
+            'trust-policy': '{}',
+            'registry-scopes': 'myacr.azurecr.io/app'
+          })
+        ),
+      /Input 'registry-scopes': shapes the generated trust policy/
+    )
+  })
+  test('setup alone needs nothing else', () => {
+    assert.deepEqual(setup().commands, ['setup'])
   })
 })
 

@@ -110,56 +110,6 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   cleanup: 'true'
 }
 
-/**
- * Inputs declared in action.yml whose feature has not landed yet. Using one is an error, never a
- * silent no-op; entries leave this list as features land.
- */
-export const NOT_YET_SUPPORTED: ReadonlySet<string> = new Set([
-  'azure-credential',
-  'azure-client-id',
-  'azure-tenant-id',
-  'azure-subscription-id',
-  'resource-group',
-  'key-vault',
-  'certificate',
-  'certificate-version',
-  'key-id',
-  'create-certificate',
-  'certificate-subject',
-  'certificate-validity-months',
-  'key-type',
-  'key-size',
-  'key-curve',
-  'ca-certs',
-  'registry-username',
-  'registry-password',
-  'signature-format',
-  'user-metadata',
-  'expiry',
-  'timestamp-url',
-  'timestamp-root-cert',
-  'force-referrers-tag',
-  'plugin-config',
-  'skip-if-signed',
-  'max-concurrency',
-  'trust-policy',
-  'trust-policy-name',
-  'registry-scopes',
-  'trusted-identities',
-  'verification-level',
-  'verify-timestamp',
-  'trust-store',
-  'trust-store-certificates',
-  'verify-user-metadata',
-  'build-context',
-  'dockerfile',
-  'build-args',
-  'build-secret-args',
-  'platform',
-  'build-timeout'
-])
-export const COMMANDS_NOT_YET_SUPPORTED: ReadonlySet<Command> = new Set(['build', 'sign', 'verify'])
-
 /** Keeps any single input within reason before parsing (a 1 MiB policy is already absurd). */
 const MAX_INPUT_LENGTH = 1024 * 1024
 
@@ -170,7 +120,6 @@ function envReader(name: string): string {
 }
 
 class InputReader {
-  readonly used = new Set<string>()
   private readonly read: Reader
 
   constructor(read: Reader) {
@@ -188,7 +137,6 @@ class InputReader {
     }
     const value = raw.trim()
     const fallback = DEFAULTS[name] ?? ''
-    if (value !== '' && value !== fallback) this.used.add(name)
     return value === '' ? fallback : value
   }
 
@@ -549,21 +497,65 @@ export function getInputs(read: Reader = envReader): Inputs {
     )
   }
 
-  rejectUnsupported(commands, reader.used)
+  checkCommandRequirements(inputs)
   return inputs
 }
 
-function rejectUnsupported(commands: Command[], used: ReadonlySet<string>): void {
-  const command = commands.find(c => COMMANDS_NOT_YET_SUPPORTED.has(c))
-  if (command !== undefined) {
+/** What each command needs, checked before anything is installed, signed or written. */
+function checkCommandRequirements(inputs: Inputs): void {
+  const has = (c: Command): boolean => inputs.commands.includes(c)
+  const works = has('build') || has('sign') || has('verify')
+  if (works && !has('build') && inputs.images.length === 0) {
     throw new InputError(
-      'command',
-      `'${command}' is not yet supported by this version of the action; supported: setup.`
+      'images',
+      `is required for ${inputs.commands.join(' ')}: one image reference per line.`
     )
   }
-  const input = [...used].find(name => NOT_YET_SUPPORTED.has(name))
-  if (input !== undefined) {
-    throw new InputError(input, 'is not yet supported by this version of the action; remove it.')
+  const { keyVault, verify } = inputs
+  if (has('sign') && keyVault.vaultUrl === undefined && keyVault.keyId === undefined) {
+    throw new InputError('key-vault', 'is required to sign (or give key-id).')
+  }
+  if (has('sign') && keyVault.certificate === undefined && keyVault.keyId === undefined) {
+    throw new InputError('certificate', 'is required to sign (or give key-id).')
+  }
+  if (keyVault.keyId !== undefined && keyVault.certificate !== undefined) {
+    throw new InputError('key-id', 'and certificate are alternatives; give one.')
+  }
+  if (keyVault.createCertificate && keyVault.certificate === undefined) {
+    throw new InputError(
+      'create-certificate',
+      'needs certificate: the name of the certificate to create.'
+    )
+  }
+  if (keyVault.createCertificate && keyVault.policy.subject === undefined) {
+    throw new InputError('certificate-subject', 'is required with create-certificate: true.')
+  }
+  const fromVault = keyVault.certificate !== undefined || keyVault.keyId !== undefined
+  if (has('verify') && !has('sign') && !fromVault && verify.trustStoreCertificates.length === 0) {
+    throw new InputError(
+      'trust-store-certificates',
+      'is required to verify without a Key Vault certificate (key-vault with certificate or key-id).'
+    )
+  }
+  if (verify.trustPolicy !== undefined) {
+    const generated = [
+      'trust-policy-name',
+      'registry-scopes',
+      'trusted-identities',
+      'verify-timestamp'
+    ] as const
+    const clash = generated.find(
+      name =>
+        (name === 'trust-policy-name' && verify.trustPolicyName !== undefined) ||
+        (name === 'registry-scopes' && verify.registryScopes.length > 0) ||
+        (name === 'trusted-identities' && verify.trustedIdentities.length > 0) ||
+        (name === 'verify-timestamp' && verify.verifyTimestamp !== undefined)
+    )
+    if (clash)
+      throw new InputError(
+        clash,
+        'shapes the generated trust policy; it cannot be combined with trust-policy.'
+      )
   }
 }
 

@@ -1,11 +1,15 @@
 // The flow: read inputs once, then one group per phase. Errors end in core.setFailed.
 import * as core from '@actions/core'
+import { parseImages, registryCredentials, resolveDigests } from './access.ts'
+import { createAzureIdentity, type AzureIdentity } from './azure.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import { getInputs, type Inputs } from './inputs.ts'
-import { install } from './install.ts'
+import { install, type InstallResult } from './install.ts'
+import { resolveSigningCertificate } from './keyvault.ts'
 import { detectPlatform } from './platform.ts'
 import { post } from './post.ts'
 import { isPost, markMainStarted, saveCleanup, saveWorkDir } from './state.ts'
+import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
 export async function run(): Promise<void> {
   if (isPost()) {
@@ -13,9 +17,16 @@ export async function run(): Promise<void> {
     return
   }
   markMainStarted()
+  const controller = new AbortController()
+  const cancel = (signal: NodeJS.Signals): void => {
+    core.warning(`Received ${signal}: cancelling.`)
+    controller.abort(new ActionError(`Cancelled by ${signal}.`))
+  }
+  process.once('SIGINT', cancel)
+  process.once('SIGTERM', cancel)
   try {
     const inputs = getInputs()
-    await bounded(main(inputs), inputs.timeoutMinutes)
+    await bounded(main(inputs, controller.signal), inputs.timeoutMinutes, controller)
   } catch (error) {
     // User mistakes and remote refusals read best as one line; bugs keep their stack in debug.
     if (
@@ -26,19 +37,28 @@ export async function run(): Promise<void> {
       core.debug(error.stack ?? error.message)
     }
     core.setFailed(errorMessage(error))
+  } finally {
+    process.off('SIGINT', cancel)
+    process.off('SIGTERM', cancel)
   }
 }
 
-/** Bounds the whole action by timeout-minutes; running children are ended by process exit. */
-async function bounded(work: Promise<void>, minutes: number | undefined): Promise<void> {
+/** Bounds the whole action by timeout-minutes: on expiry, running work is aborted (children end). */
+async function bounded(
+  work: Promise<void>,
+  minutes: number | undefined,
+  controller: AbortController
+): Promise<void> {
   if (minutes === undefined) return work
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new ActionError(`The action did not finish within timeout-minutes (${minutes}).`)),
-      minutes * 60_000
-    )
+    timer = setTimeout(() => {
+      const error = new ActionError(
+        `The action did not finish within timeout-minutes (${minutes}).`
+      )
+      controller.abort(error)
+      reject(error)
+    }, minutes * 60_000)
   })
   try {
     await Promise.race([work, timeout])
@@ -47,8 +67,20 @@ async function bounded(work: Promise<void>, minutes: number | undefined): Promis
   }
 }
 
-async function main(inputs: Inputs): Promise<void> {
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined
+  return () => (promise ??= fn())
+}
+
+async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   saveCleanup(inputs.cleanup)
+  const commands = new Set(inputs.commands)
+  const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd()
+  if (commands.has('build')) {
+    // Every build input is checked before anything is installed or uploaded.
+    const { planBuild } = await import('./build.ts')
+    planBuild(inputs)
+  }
   const platform = detectPlatform()
   const installed = await core.group('Install notation and the azure-kv plugin', () =>
     install(
@@ -60,4 +92,180 @@ async function main(inputs: Inputs): Promise<void> {
   core.setOutput('notation-version', installed.notation.version)
   core.setOutput('notation-path', installed.notation.path)
   core.info(`notation ${installed.notation.version} is ready at ${installed.notation.path}`)
+  if (!commands.has('build') && !commands.has('sign') && !commands.has('verify')) return
+
+  const azure = once(() => createAzureIdentity(inputs.azure))
+  // Registries may be reached anonymously when no Azure identity is configured at all.
+  const optionalAzure = once(async (): Promise<AzureIdentity | undefined> => {
+    try {
+      return await azure()
+    } catch (error) {
+      if (error instanceof InputError && error.input === 'azure-credential') return undefined
+      throw error
+    }
+  })
+
+  let images: ResolvedImage[]
+  let credentials: Map<string, RegistryCredential | undefined>
+  if (commands.has('build')) {
+    const identity = await azure()
+    const { runBuild } = await import('./build.ts')
+    const built = await core.group('Build with ACR Tasks', () =>
+      runBuild({
+        inputs,
+        credential: identity.credential,
+        workspace,
+        signal,
+        ...(process.env['AZURE_RESOURCE_MANAGER_ENDPOINT']
+          ? { armEndpoint: process.env['AZURE_RESOURCE_MANAGER_ENDPOINT'] }
+          : {})
+      })
+    )
+    core.setOutput('digest', built.digest)
+    images = built.images
+    credentials = await core.group('Sign in to the registry', () =>
+      registryCredentials(
+        images.map(i => i.registry),
+        inputs,
+        optionalAzure
+      )
+    )
+  } else {
+    const parsed = parseImages(inputs.images)
+    credentials = await core.group('Sign in to registries', () =>
+      registryCredentials(
+        parsed.map(p => p.ref.registry),
+        inputs,
+        optionalAzure
+      )
+    )
+    images = await core.group('Resolve digests', () => resolveDigests(parsed, credentials))
+  }
+  core.setOutput('digests', images.map(i => i.reference).join('\n'))
+  if (!commands.has('sign') && !commands.has('verify')) {
+    await report(images.map(baseResult), inputs, undefined, [], [])
+    return
+  }
+
+  let certificate: SigningCertificate | undefined
+  let identity: AzureIdentity | undefined
+  if (needsCertificate(inputs)) {
+    identity = await azure()
+    const credential = identity.credential
+    certificate = await core.group('Key Vault certificate', () =>
+      resolveSigningCertificate(inputs.keyVault, { credential, workspace })
+    )
+    core.setOutput('key-id', certificate.keyId)
+    core.setOutput('certificate-subject', certificate.subject)
+    core.info(
+      `Signing certificate ${certificate.subject} (key ${certificate.keyId}), valid until ${certificate.notAfter.toISOString()}`
+    )
+  }
+
+  let results = images.map(baseResult)
+  const failures: string[] = []
+  const notationCommands: string[] = []
+  if (commands.has('sign')) {
+    if (!certificate) throw new InputError('certificate', 'or key-id is required to sign.')
+    const { describeSignCommand, signImages, signFailureMessage } = await import('./sign.ts')
+    const signContext = {
+      ...notationContext(installed, inputs, credentials, workspace, signal),
+      notationVersion: installed.notation.version,
+      workDir: installed.workDir,
+      certificate,
+      ...(identity ? { identity } : {})
+    }
+    notationCommands.push(describeSignCommand(signContext))
+    results = await signImages(images, signContext)
+    const message = signFailureMessage(results)
+    if (message) failures.push(message)
+  }
+
+  let warnings: string[] = []
+  if (commands.has('verify')) {
+    const { prepareTrust, verifyArgs, verifyImages } = await import('./verify.ts')
+    notationCommands.push(
+      `notation ${verifyArgs('<registry>/<repository>@<digest>', inputs).join(' ')}`
+    )
+    const context = {
+      ...notationContext(installed, inputs, credentials, workspace, signal),
+      ...(certificate ? { certificate } : {})
+    }
+    const trust = await core.group('Trust store and trust policy', () =>
+      prepareTrust(images, context)
+    )
+    warnings = trust.warnings
+    // An image whose signing failed is already reported; verify the rest.
+    const toVerify = images.filter((_, i) => results[i]?.error === undefined)
+    const outcomes = await verifyImages(toVerify, context)
+    results = results.map(result => {
+      const index = toVerify.findIndex(i => i.reference === result.reference)
+      return index < 0 ? result : { ...result, ...outcomes[index] }
+    })
+    const unverified = results.filter(
+      (r, i) => r.verified !== true && toVerify.includes(images[i]!)
+    )
+    if (unverified.length > 0) {
+      failures.push(
+        [
+          `Verification failed for ${unverified.length} of ${toVerify.length} image${toVerify.length === 1 ? '' : 's'}:`,
+          ...unverified.map(r => `  ${r.reference ?? r.input}: ${r.error ?? 'not verified'}`)
+        ].join('\n')
+      )
+    }
+  }
+
+  await report(results, inputs, certificate, warnings, notationCommands)
+  if (failures.length > 0) throw new ActionError(failures.join('\n'))
+}
+
+function baseResult(image: ResolvedImage): ImageResult {
+  return { input: image.input, reference: image.reference, digest: image.digest }
+}
+
+/** Signing always needs the certificate; verifying needs it unless the inputs name the trust anchors and identities. */
+function needsCertificate(inputs: Inputs): boolean {
+  if (inputs.commands.includes('sign')) return true
+  const { verify } = inputs
+  const ownAnchors = verify.trustStoreCertificates.length > 0
+  const ownIdentities =
+    verify.trustPolicy !== undefined ||
+    verify.trustedIdentities.length > 0 ||
+    verify.level === 'skip'
+  return !(ownAnchors && ownIdentities)
+}
+
+function notationContext(
+  installed: InstallResult,
+  inputs: Inputs,
+  credentials: Map<string, RegistryCredential | undefined>,
+  workspace: string,
+  signal: AbortSignal
+) {
+  return {
+    notationPath: installed.notation.path,
+    configDir: installed.configDir,
+    libexecDir: installed.libexecDir,
+    inputs,
+    credentials,
+    workspace,
+    signal
+  }
+}
+
+async function report(
+  results: ImageResult[],
+  inputs: Inputs,
+  certificate: SigningCertificate | undefined,
+  warnings: string[],
+  commands: string[]
+): Promise<void> {
+  const { imagesOutput, writeSummary } = await import('./summary.ts')
+  core.setOutput('images', imagesOutput(results))
+  await writeSummary(results, {
+    commands,
+    signatureFormat: inputs.sign.signatureFormat,
+    warnings,
+    ...(certificate ? { certificate } : {})
+  })
 }

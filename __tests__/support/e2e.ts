@@ -1,0 +1,105 @@
+// End-to-end harness: the local stack, the notation and azure-kv stand-ins packed as release
+// archives and served over HTTP, and the committed bundle run as a runner runs it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { StackServer } from '../stack/http.ts'
+import { startStack, type Stack, type StackOptions } from '../stack/stack.ts'
+import {
+  makeRunnerDirs,
+  removeRunnerDirs,
+  runAction,
+  type ActionRun,
+  type RunnerDirs
+} from './action.ts'
+import { packAzureKvStandin } from './azure-kv.ts'
+import { packNotationArchive, readCalls, type Call } from './notation.ts'
+
+export interface E2E {
+  stack: Stack
+  dirs: RunnerDirs
+  /** Inputs that install the stand-ins from the local download server. */
+  installInputs: Record<string, string>
+  /** Inputs for the OIDC identity and the stack's vault. */
+  azureInputs: Record<string, string>
+  notationCalls(): Call[]
+  /** Runs the bundle's main step (and, with `post`, its post step) with the stack's env. */
+  run(
+    inputs: Record<string, string>,
+    options?: { env?: Record<string, string>; post?: boolean }
+  ): Promise<ActionRun>
+  /** Fresh runner folders (tool cache, temp) for the next run. */
+  resetRunner(): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startE2E(options: StackOptions = {}): Promise<E2E> {
+  const stack = await startStack(options)
+  const work = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-'))
+  const logFile = path.join(work, 'notation-calls.jsonl')
+  const notation = await packNotationArchive(work, { logFile })
+  const plugin = await packAzureKvStandin(work)
+  const files = new Map([
+    ['notation.tar.gz', await readFile(notation.file)],
+    ['plugin.tar.gz', await readFile(plugin.file)]
+  ])
+  const downloads = new StackServer({
+    name: 'downloads',
+    routes: [
+      {
+        name: 'download',
+        method: 'GET',
+        path: /^\/(?<file>[^/]+)$/,
+        handler: req => {
+          const body = files.get(req.params['file'] ?? '')
+          return body ? { status: 200, body } : { status: 404, body: 'not found' }
+        }
+      }
+    ]
+  })
+  await downloads.listen()
+  let dirs = await makeRunnerDirs()
+  const installInputs = {
+    'notation-url': `${downloads.origin}/notation.tar.gz`,
+    'notation-checksum': notation.sha256,
+    'plugin-url': `${downloads.origin}/plugin.tar.gz`,
+    'plugin-checksum': plugin.sha256
+  }
+  const azureInputs = {
+    'azure-client-id': stack.clientId,
+    'azure-tenant-id': stack.tenantId,
+    'key-vault': stack.keyVault.url
+  }
+  const e2e: E2E = {
+    stack,
+    get dirs() {
+      return dirs
+    },
+    installInputs,
+    azureInputs,
+    notationCalls: () => readCalls(logFile),
+    async run(inputs, runOptions = {}) {
+      const env = { ...stack.env(), ...runOptions.env }
+      const main = await runAction({ inputs: { ...installInputs, ...inputs }, dirs, env })
+      if (!runOptions.post) return main
+      const post = await runAction({
+        inputs: { ...installInputs, ...inputs },
+        dirs,
+        env,
+        state: main.state
+      })
+      return { ...main, stdout: main.stdout + post.stdout, stderr: main.stderr + post.stderr }
+    },
+    async resetRunner() {
+      await removeRunnerDirs(dirs)
+      dirs = await makeRunnerDirs()
+    },
+    async stop() {
+      await downloads.close()
+      await removeRunnerDirs(dirs)
+      await rm(work, { recursive: true, force: true })
+      await stack.stop()
+    }
+  }
+  return e2e
+}
