@@ -13,6 +13,7 @@ import {
   type AzureIdentity
 } from '../src/azure.ts'
 import { resolveSigningCertificate } from '../src/keyvault.ts'
+import { preflight } from '../src/preflight.ts'
 import {
   ACR_REFRESH_TOKEN_USERNAME,
   RegistryClient,
@@ -165,11 +166,23 @@ describe('Key Vault certificate', () => {
   before(async () => {
     identity = await oidcIdentity()
   })
-  const resolve = (overrides: Partial<Inputs['keyVault']>) =>
-    resolveSigningCertificate(keyVaultInputs(stack, overrides), {
-      credential: identity.credential,
+  // ca-certs is read by preflight (as the action does before any token is requested).
+  const resolve = async (overrides: Partial<Inputs['keyVault']>) => {
+    const inputs = keyVaultInputs(stack, overrides)
+    const { caChain } = await preflight(
+      {
+        commands: ['sign'],
+        keyVault: inputs,
+        verify: { trustStoreCertificates: [] },
+        sign: {}
+      } as unknown as Inputs,
       workspace
+    )
+    return resolveSigningCertificate(inputs, {
+      credential: identity.credential,
+      ...(caChain ? { caChain } : {})
     })
+  }
 
   test('a self-signed certificate: key ID, subject, validity, self_signed', async () => {
     const seeded = await stack.keyVault.vault.seedSelfSigned('self', {

@@ -8,8 +8,6 @@ import type {
   KeyVaultCertificate
 } from '@azure/keyvault-certificates'
 import { X509Certificate } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
 import type { SigningCertificate } from './types.ts'
@@ -146,30 +144,10 @@ export function policyDifferences(
   return diffs
 }
 
-async function readCaBundle(value: string, workspace: string): Promise<string[]> {
-  if (value.includes('-----BEGIN CERTIFICATE-----')) return pemBlocks(value)
-  const file = path.resolve(workspace, value)
-  const relative = path.relative(workspace, file)
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new InputError(
-      'ca-certs',
-      `'${value}' is outside the workspace; give a path inside it or inline PEM.`
-    )
-  }
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new InputError('ca-certs', `cannot read '${value}': ${errorMessage(error)}`)
-  }
-  const blocks = pemBlocks(text)
-  if (blocks.length === 0) throw new InputError('ca-certs', `'${value}' holds no PEM certificate.`)
-  return blocks
-}
-
 export interface ResolveOptions {
   credential: TokenCredential
-  workspace: string
+  /** ca-certs as read by preflight (PEM blocks); omitted, a CA-issued chain comes from Key Vault. */
+  caChain?: string[]
   now?: Date
 }
 
@@ -363,9 +341,9 @@ export class KeyVaultCertificates {
     const leafPem = derToPem(certificate.cer)
     let chain = [leafPem]
     if (!selfSigned) {
-      const rest = inputs.caCerts
-        ? await readCaBundle(inputs.caCerts, options.workspace)
-        : (await this.chainFromSecret(name, certificate.properties.version)).slice(1)
+      const rest =
+        options.caChain ??
+        (await this.chainFromSecret(name, certificate.properties.version)).slice(1)
       chain = [leafPem, ...rest]
     }
     const keyId = inputs.keyId ?? certificate.keyId

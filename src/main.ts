@@ -8,6 +8,7 @@ import { install, type InstallResult } from './install.ts'
 import { resolveSigningCertificate } from './keyvault.ts'
 import { detectPlatform } from './platform.ts'
 import { post } from './post.ts'
+import { preflight } from './preflight.ts'
 import { isPost, markMainStarted, saveCleanup, saveWorkDir } from './state.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
@@ -81,6 +82,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     const { planBuild } = await import('./build.ts')
     planBuild(inputs)
   }
+  const checked = await preflight(inputs, workspace)
   const platform = detectPlatform()
   const installed = await core.group('Install notation and the azure-kv plugin', () =>
     install(
@@ -153,7 +155,10 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     identity = await azure()
     const credential = identity.credential
     certificate = await core.group('Key Vault certificate', () =>
-      resolveSigningCertificate(inputs.keyVault, { credential, workspace })
+      resolveSigningCertificate(inputs.keyVault, {
+        credential,
+        ...(checked.caChain ? { caChain: checked.caChain } : {})
+      })
     )
     core.setOutput('key-id', certificate.keyId)
     core.setOutput('certificate-subject', certificate.subject)
@@ -189,6 +194,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     )
     const context = {
       ...notationContext(installed, inputs, credentials, workspace, signal),
+      preflight: checked,
       ...(certificate ? { certificate } : {})
     }
     const trust = await core.group('Trust store and trust policy', () =>

@@ -133,10 +133,11 @@ function splitDer(data: Buffer): Buffer[] {
 }
 
 /**
- * The `trust-store-certificates` input lines: PEM blocks written inline (over several lines) and,
- * on the other lines, files in the workspace (PEM or DER). Errors are InputErrors for that input.
+ * Certificates from a multiline input: PEM blocks written inline (over several lines) and, on the
+ * other lines, files in the workspace (PEM or DER). Errors are InputErrors naming `input`.
  */
-export async function loadTrustStoreCertificates(
+export async function loadCertificates(
+  input: string,
   lines: readonly string[],
   workspace: string
 ): Promise<LoadedCertificate[]> {
@@ -150,19 +151,19 @@ export async function loadTrustStoreCertificates(
       }
     } catch (error) {
       if (error instanceof InputError) throw error
-      throw new InputError(INPUT, (error as Error).message)
+      throw new InputError(input, (error as Error).message)
     }
   }
   for (const raw of lines) {
     const line = raw.trim()
     if (line === '') continue
     if (block === undefined && !line.includes('-----BEGIN ')) {
-      parse(await readWorkspaceFile(INPUT, line, workspace, MAX_CERT_FILE_BYTES), line)
+      parse(await readWorkspaceFile(input, line, workspace, MAX_CERT_FILE_BYTES), line)
       continue
     }
     if (block !== undefined && line.includes('-----BEGIN ')) {
       throw new InputError(
-        INPUT,
+        input,
         `inline certificate ${inline} has no -----END line before the next block.`
       )
     }
@@ -178,11 +179,19 @@ export async function loadTrustStoreCertificates(
   }
   if (block !== undefined) {
     throw new InputError(
-      INPUT,
+      input,
       `inline certificate ${inline} has no -----END CERTIFICATE----- line.`
     )
   }
   return loaded
+}
+
+/** The `trust-store-certificates` input. */
+export function loadTrustStoreCertificates(
+  lines: readonly string[],
+  workspace: string
+): Promise<LoadedCertificate[]> {
+  return loadCertificates(INPUT, lines, workspace)
 }
 
 /**

@@ -6,12 +6,12 @@ import { InputError } from './errors.ts'
 import type { Inputs, TrustStoreType } from './inputs.ts'
 import { errorLine, notationEnv, runNotation, type NotationResult } from './notation.ts'
 import { mapLimitLogged } from './pool.ts'
+import type { Preflight } from './preflight.ts'
 import {
   DEFAULT_STATEMENT_NAME,
   assertValidTrustPolicy,
   defaultScopes,
   generateTrustPolicy,
-  parseTrustPolicy,
   policyWarnings,
   subjectIdentity,
   uncoveredImages,
@@ -20,7 +20,6 @@ import {
 } from './trust-policy.ts'
 import {
   checkTrustStoreCertificates,
-  loadTrustStoreCertificates,
   parseCertificates,
   writeTrustStore,
   type LoadedCertificate
@@ -35,6 +34,8 @@ export interface VerifyContext {
   inputs: Inputs
   /** The Key Vault certificate, when one was resolved: the default trust anchor and identity. */
   certificate?: SigningCertificate
+  /** Trust policy and trust store certificates given as inputs, already read and checked. */
+  preflight: Preflight
   credentials: Map<string, RegistryCredential | undefined>
   workspace: string
   signal?: AbortSignal
@@ -96,11 +97,7 @@ async function policyFor(
   store: { type: TrustStoreType; name: string }
 ): Promise<TrustPolicyDocument> {
   const { verify } = ctx.inputs
-  if (verify.trustPolicy !== undefined) {
-    const { document } = await parseTrustPolicy(verify.trustPolicy, { workspace: ctx.workspace })
-    assertValidTrustPolicy(document)
-    return document
-  }
+  if (ctx.preflight.trustPolicy) return ctx.preflight.trustPolicy
   const identities =
     verify.trustedIdentities.length > 0
       ? verify.trustedIdentities
@@ -146,17 +143,19 @@ export async function prepareTrust(
   const { verify } = ctx.inputs
   const store = storeFor(ctx.inputs, ctx.certificate)
   let certificates: LoadedCertificate[]
-  if (verify.trustStoreCertificates.length > 0) {
-    certificates = await loadTrustStoreCertificates(verify.trustStoreCertificates, ctx.workspace)
+  let warnings: string[]
+  if (ctx.preflight.trustStoreCertificates) {
+    certificates = ctx.preflight.trustStoreCertificates
+    warnings = [...ctx.preflight.trustStoreWarnings]
   } else if (ctx.certificate) {
     certificates = anchorsFromKeyVault(ctx.certificate, store.type)
+    warnings = checkTrustStoreCertificates(store.type, certificates, ctx.now)
   } else {
     throw new InputError(
       'trust-store-certificates',
       'is required when no Key Vault certificate is given.'
     )
   }
-  const warnings = checkTrustStoreCertificates(store.type, certificates, ctx.now)
   const policy = await policyFor(images, ctx, store)
   const unknown = missingStores(policy, store)
   if (unknown.length > 0) {
