@@ -2,7 +2,7 @@
 // notation and azure-kv stand-ins installed from archives.
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { readFile, readdir } from 'node:fs/promises'
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { startE2E, type E2E } from './support/e2e.ts'
@@ -120,6 +120,47 @@ registryDescribe('sign and verify end to end', () => {
         `Verification failed for 1 of 1 image:%0A  .*net-monitor@${unsigned.digest}: .*no signature`
       )
     )
+  })
+
+  test('build sign verify: ACR Tasks builds a local folder, and exactly that digest is signed and verified', async () => {
+    const context = path.join(e2e.dirs.workspace, 'app')
+    await mkdir(context, { recursive: true })
+    await writeFile(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /\n')
+    await writeFile(path.join(context, 'hello.txt'), 'hello\n')
+    const env = e2e.stack.env()
+    // The run finishes on the first poll: this test is about the chain, build.test.ts about polling.
+    e2e.stack.arm.scriptNextRun({
+      queuedPolls: 0,
+      runningPolls: 0,
+      logChunks: ['Step 1/2 : FROM scratch\n']
+    })
+    const run = await e2e.run({
+      ...e2e.azureInputs,
+      command: 'build sign verify',
+      certificate: 'wabbit-networks-io',
+      images: `${e2e.stack.registry.host}/built-app:v1`,
+      'build-context': 'app',
+      'azure-subscription-id': env['STACK_SUBSCRIPTION_ID'] ?? '',
+      'resource-group': env['STACK_RESOURCE_GROUP'] ?? ''
+    })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    const digest = run.outputs['digest'] ?? ''
+    assert.match(digest, /^sha256:[0-9a-f]{64}$/)
+    const reference = `${e2e.stack.registry.host}/built-app@${digest}`
+    assert.equal(run.outputs['digests'], reference)
+    const calls = e2e.notationCalls()
+    assert.equal(
+      calls
+        .filter(c => c.argv[0] === 'sign')
+        .at(-1)
+        ?.argv.at(-1),
+      reference
+    )
+    assert.deepEqual(calls.filter(c => c.argv[0] === 'verify').at(-1)?.argv, ['verify', reference])
+    const images = JSON.parse(run.outputs['images'] ?? '[]') as Record<string, unknown>[]
+    assert.equal(images[0]?.['verified'], true)
+    const upload = [...e2e.stack.arm.uploads.values()].at(-1)
+    assert.ok(upload, 'the context was uploaded')
   })
 
   test('the post step removes the job-private config folder', async () => {
