@@ -169,8 +169,13 @@ describe('notation helpers', () => {
     const b = sig('b', 'f1', '2025-01-02T00:00:00Z')
     const c = sig('c', 'f2', '2025-01-03T00:00:00Z')
     assert.equal(pickSignature([a, b, c], 'F1')?.digest, b.digest)
-    assert.equal(pickSignature([a, b, c], 'f1', new Set([b.digest]))?.digest, a.digest)
+    assert.equal(pickSignature([a, b, c], 'f1', { before: new Set([b.digest]) })?.digest, a.digest)
     assert.equal(pickSignature([a, b, c], 'f3'), undefined)
+    const notBefore = Date.parse('2025-01-02T00:00:00Z')
+    assert.equal(pickSignature([a, b], 'f1', { notBefore })?.digest, b.digest)
+    assert.equal(pickSignature([a], 'f1', { notBefore }), undefined, 'older than this run')
+    const b2 = { ...sig('d', 'f1', '2025-01-02T00:00:00Z') }
+    assert.equal(pickSignature([b, b2], 'f1')?.digest, b2.digest, 'a tie goes to the later entry')
   })
 
   test('child env: built from scratch, credentials only as NOTATION_USERNAME/PASSWORD', () => {
@@ -553,7 +558,7 @@ registryDescribe('signImages against the stack', () => {
     assert.equal(generate?.outcome, 'ok')
     assert.equal(generate?.credentialType, 'workloadid')
     assert.ok(generate?.env.includes('AZURE_FEDERATED_TOKEN_FILE'))
-    assert.deepEqual(await p.tokenModes(), ['600', '600', '600'], 'inspect, sign, inspect')
+    assert.deepEqual(await p.tokenModes(), ['600', '600'], 'sign, then inspect')
     assert.deepEqual(await readdir(path.join(root, 'work')), [], 'token file and folder removed')
 
     // The reported signature digest is the one the registry holds.
@@ -756,6 +761,28 @@ registryDescribe('signImages against the stack', () => {
       `notation exited 0 without printing "Successfully signed ${images[1]!.reference}"`
     )
     assert.ok(signFailureMessage(results)?.startsWith('Signing failed for 2 of 2 images:'))
+  })
+
+  test('"Successfully signed" with no new signature in the registry is a failure', async () => {
+    const [image] = await pushImages('phantom', 1)
+    const q = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`
+    const phantom = path.join(root, 'phantom-notation')
+    await writeFile(
+      phantom,
+      [
+        '#!/bin/sh',
+        'if [ "$1" = sign ]; then for a in "$@"; do last="$a"; done; echo "Successfully signed $last"; exit 0; fi',
+        `exec ${q(standin.path)} "$@"`,
+        ''
+      ].join('\n'),
+      { mode: 0o755 }
+    )
+    const { results } = await sign([image!], context(phantom, baseInputs()))
+    assert.equal(results[0]!.signed, false)
+    assert.equal(
+      results[0]!.error,
+      `notation reported success, but no new signature by certificate ${selfSigned.thumbprint} is attached to ${image!.reference}`
+    )
   })
 
   test('skip-if-signed: a re-run adds no signature and reports the existing one', async () => {

@@ -311,25 +311,52 @@ async function prepare(ctx: SignContext): Promise<Prepared> {
 const leafOf = (sig: InspectedSignature): string | undefined =>
   sig.certificates[0]?.sha256Fingerprint
 
+const signingTime = (s: InspectedSignature): number | undefined => {
+  const t = Date.parse(s.signingTime ?? '')
+  return Number.isNaN(t) ? undefined : t
+}
+
 function newest(signatures: InspectedSignature[]): InspectedSignature | undefined {
-  const time = (s: InspectedSignature): number => Date.parse(s.signingTime ?? '') || 0
+  // On equal times the later entry wins: the tag schema index lists the newest signature last.
   return signatures.reduce<InspectedSignature | undefined>(
-    (best, s) => (best === undefined || time(s) >= time(best) ? s : best),
+    (best, s) =>
+      best === undefined || (signingTime(s) ?? 0) >= (signingTime(best) ?? 0) ? s : best,
     undefined
   )
 }
 
 /**
- * The signature this run made: by this certificate, not among `before` (digests seen before
- * signing, when known), the newest by signing time if several.
+ * Signing times are whole seconds on the runner's clock: a signature made by a sign call started at
+ * T carries a time ≥ T rounded down; one more second of slack for rounding.
+ */
+export const SIGNING_TIME_SLACK_MS = 2_000
+
+export interface PickOptions {
+  /** Digests seen before signing: never the new one. */
+  before?: ReadonlySet<string>
+  /** Epoch ms: signatures with an earlier signing time are older than this run. */
+  notBefore?: number
+}
+
+/**
+ * The signature this run made: by this certificate, not among `before`, not older than
+ * `notBefore` (when the time is readable), the newest by signing time if several.
  */
 export function pickSignature(
   after: InspectedSignature[],
   thumbprint: string,
-  before?: ReadonlySet<string>
+  options: PickOptions = {}
 ): InspectedSignature | undefined {
-  const mine = after.filter(s => leafOf(s) === thumbprint.toLowerCase())
-  return newest(before ? mine.filter(s => !before.has(s.digest)) : mine)
+  const { before, notBefore } = options
+  const fresh = after.filter(s => {
+    const time = signingTime(s)
+    return (
+      leafOf(s) === thumbprint.toLowerCase() &&
+      !before?.has(s.digest) &&
+      (notBefore === undefined || time === undefined || time >= notBefore)
+    )
+  })
+  return newest(fresh)
 }
 
 interface Runner {
@@ -405,18 +432,20 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
   const reference = assertDigestReference(image)
   const result: ImageResult = { input: image.input, reference, digest: image.digest }
   const thumbprint = ctx.certificate.thumbprint
+  // Only skip-if-signed needs the signatures from before; otherwise the new one is told apart by
+  // its signing time, saving a notation run per image.
   let before: InspectedSignature[] | undefined
-  try {
+  if (ctx.inputs.sign.skipIfSigned) {
     before = await inspect(runner, image, reference)
-  } catch (error) {
-    if (ctx.inputs.sign.skipIfSigned) throw error
-    log.warning(`Could not list existing signatures: ${errorMessage(error)}`)
+    const existing = pickSignature(before, thumbprint)
+    if (existing) {
+      log.info(
+        `Already signed by this certificate: signature ${existing.digest}; not signing again.`
+      )
+      return { ...result, signed: false, alreadySigned: true, signatureDigest: existing.digest }
+    }
   }
-  const existing = before && pickSignature(before, thumbprint)
-  if (ctx.inputs.sign.skipIfSigned && existing) {
-    log.info(`Already signed by this certificate: signature ${existing.digest}; not signing again.`)
-    return { ...result, signed: false, alreadySigned: true, signatureDigest: existing.digest }
-  }
+  const signStarted = Date.now()
   const args = runner.prepared.args(reference)
   log.info(`notation ${args.join(' ')}`)
   const run = await runNotation(ctx.notationPath, args, runOptions(runner, image))
@@ -434,7 +463,10 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
       log.warning(`Signed, but reading the signature back failed: ${errorMessage(error)}`)
       return {}
     }
-    const made = pickSignature(after, thumbprint, before && new Set(before.map(s => s.digest)))
+    const made = pickSignature(after, thumbprint, {
+      ...(before ? { before: new Set(before.map(s => s.digest)) } : {}),
+      notBefore: signStarted - SIGNING_TIME_SLACK_MS
+    })
     if (!made) {
       throw new Error(
         `notation reported success, but no new signature by certificate ${thumbprint} is attached to ${reference}`
