@@ -11,7 +11,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { packContext } from './build-context.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
-import { TransientError, isTransientStatus, parseRetryAfter, withRetry } from './retry.ts'
+import {
+  SDK_RETRY_OPTIONS,
+  TransientError,
+  isTransientStatus,
+  parseRetryAfter,
+  withRetry
+} from './retry.ts'
+import { parseReference } from './reference.ts'
 import type { ResolvedImage } from './types.ts'
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com'
@@ -61,39 +68,31 @@ export interface BuildPlan {
   timeoutSeconds?: number
 }
 
-const HOST =
-  /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+)(?::\d{1,5})?$/
-const REPOSITORY =
-  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/
-const TAG = /^\w[\w.-]{0,127}$/
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const RESOURCE_GROUP = /^[-\w.()]{1,90}$/
 const PLATFORM =
   /^(?<os>linux|windows)\/(?<arch>amd64|arm64|arm|386|x86)(?:\/(?<variant>v6|v7|v8))?$/i
 
+/** An `images` line as a build target: a tag to push, never a digest (the built digest is signed). */
 function parseBuildImage(line: string): BuildImage {
-  const fail = (why: string): never => {
-    throw new InputError('images', `'${line}' ${why}`)
-  }
-  if (line.includes('@')) {
-    fail(
-      'names a digest; with build, images are the tags to build (registry/repository:tag), and the built digest is signed.'
+  const ref = parseReference(line)
+  if (ref.digest !== undefined) {
+    throw new InputError(
+      'images',
+      `'${line}' names a digest; with build, images are the tags to build (registry/repository:tag), and the built digest is signed.`
     )
   }
-  const slash = line.indexOf('/')
-  if (slash < 0) fail('must name its registry, e.g. myregistry.azurecr.io/app:v1.')
-  const registry = line.slice(0, slash)
-  if (!HOST.test(registry)) fail(`must start with a registry host (got '${registry}').`)
-  const rest = line.slice(slash + 1)
-  const colon = rest.lastIndexOf(':')
-  if (colon < 0) fail('needs a tag: the build pushes registry/repository:tag.')
-  const repository = rest.slice(0, colon)
-  const tag = rest.slice(colon + 1)
-  if (!REPOSITORY.test(repository) || repository.length > 255) {
-    fail('has an invalid repository name (lowercase letters, digits and separators . _ __ - /).')
+  if (ref.tag === undefined)
+    throw new InputError(
+      'images',
+      `'${line}' needs a tag: the build pushes registry/repository:tag.`
+    )
+  return {
+    input: line,
+    registry: ref.registry.toLowerCase(),
+    repository: ref.repository,
+    tag: ref.tag
   }
-  if (!TAG.test(tag)) fail('has an invalid tag (letters, digits, _ . -; at most 128).')
-  return { input: line, registry: registry.toLowerCase(), repository, tag }
 }
 
 /** A git context: `https://host/org/repo.git#ref[:subfolder]` (or an Azure DevOps `_git` URL). */
@@ -496,6 +495,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       endpoint,
       $host: endpoint,
       credentialScopes: [`${endpoint}/.default`],
+      retryOptions: SDK_RETRY_OPTIONS,
       userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
     })
     const rg = plan.resourceGroup
