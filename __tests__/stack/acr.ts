@@ -62,6 +62,8 @@ export interface Acr {
   issueAccessToken(principal: Principal, scopes: string[], ttlSeconds?: number): Promise<string>
   /** What the grant table allows a principal for the requested scopes. */
   grantedAccess(principal: Principal, scopes: string[]): AccessEntry[]
+  /** Every refresh and access token minted, oldest first: for leak scans. */
+  readonly issuedTokens: readonly { kind: 'refresh' | 'access'; value: string }[]
 }
 
 const ALL_ACTIONS = ['pull', 'push', 'delete', '*']
@@ -97,6 +99,7 @@ export function createAcr(options: AcrOptions): Acr {
   const audiences = options.exchangeAudiences ?? [ACR_AUDIENCE, 'https://management.azure.com']
   const restrictions = new Map<string, Map<string, string[]>>()
   const basicUsers = new Map<string, string>()
+  const issuedTokens: { kind: 'refresh' | 'access'; value: string }[] = []
 
   function restrictionFor(principal: Principal): Map<string, string[]> | undefined {
     for (const id of [principal.subject, principal.clientId]) {
@@ -109,6 +112,7 @@ export function createAcr(options: AcrOptions): Acr {
     routes: [],
     service: options.service,
     anonymousPull: false,
+    issuedTokens,
     restrict(identity, grants) {
       const table = new Map<string, string[]>()
       if (Array.isArray(grants)) for (const repo of grants) table.set(repo, ['pull', 'push'])
@@ -164,9 +168,11 @@ export function createAcr(options: AcrOptions): Acr {
         permissions: { actions: ['read', 'write', 'delete'], notActions: [] },
         roles: []
       }
-      return new SignJWT(claims)
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .sign(refreshSecret)
+      issuedTokens.push({ kind: 'refresh', value: token })
+      return token
     },
     async issueAccessToken(principal, scopes, ttlSeconds = accessTtl) {
       const now = Math.floor(Date.now() / 1000)
@@ -185,9 +191,11 @@ export function createAcr(options: AcrOptions): Acr {
         tenant: principal.tenantId ?? '',
         access
       }
-      return new SignJWT(claims)
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ typ: 'JWT', alg: options.signer.alg, x5c: options.signer.x5c })
         .sign(options.signer.key)
+      issuedTokens.push({ kind: 'access', value: token })
+      return token
     }
   }
 

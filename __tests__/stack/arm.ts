@@ -138,6 +138,8 @@ export interface Arm {
   scriptNextRun(script: RunScript): void
   /** Audiences of the tokens ARM calls carried, in order. */
   readonly audiencesSeen: string[]
+  /** The `sig` of every SAS URL handed out (upload and log links), oldest first: for leak scans. */
+  readonly issuedSasSignatures: readonly string[]
   /** Forgets uploads, runs and queued scripts. */
   reset(): void
 }
@@ -238,6 +240,7 @@ export function createArm(options: ArmOptions): Arm {
   const runs = new Map<string, StoredRun>()
   const scripts: RunScript[] = []
   const audiencesSeen: string[] = []
+  const issuedSasSignatures: string[] = []
   let origin = ''
   let runCounter = 0
 
@@ -253,6 +256,7 @@ export function createArm(options: ArmOptions): Arm {
       sp: permissions,
       sig: sign(path, permissions)
     })
+    issuedSasSignatures.push(query.get('sig') ?? '')
     return `${origin}${path}?${query.toString()}`
   }
 
@@ -755,6 +759,7 @@ export function createArm(options: ArmOptions): Arm {
       scripts.push(script)
     },
     audiencesSeen,
+    issuedSasSignatures,
     reset() {
       uploads.clear()
       runs.clear()

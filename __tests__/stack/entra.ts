@@ -97,6 +97,8 @@ export interface Entra {
   readonly jwks: { keys: JWK[] }
   /** Access tokens handed out by the token endpoint. */
   readonly issued: number
+  /** Every access token minted (endpoint and issueAccessToken), oldest first: for leak scans. */
+  readonly issuedTokens: readonly string[]
 }
 
 interface EntraError {
@@ -147,6 +149,7 @@ export async function createEntra(options: EntraOptions = {}): Promise<Entra> {
   const issuers = new Map<string, (token: string) => Promise<JWTPayload>>()
   let origin = ''
   let issued = 0
+  const issuedTokens: string[] = []
 
   const entra: Entra = {
     routes: [],
@@ -163,6 +166,7 @@ export async function createEntra(options: EntraOptions = {}): Promise<Entra> {
     get issued() {
       return issued
     },
+    issuedTokens,
     addApplication(o: ApplicationOptions = {}) {
       const app: Application = {
         clientId: o.clientId ?? randomUUID(),
@@ -203,9 +207,11 @@ export async function createEntra(options: EntraOptions = {}): Promise<Entra> {
         ver: '1.0',
         ...o.claims
       }
-      return new SignJWT(payload)
+      const token = await new SignJWT(payload)
         .setProtectedHeader({ typ: 'JWT', alg: 'RS256', x5t: kid, kid })
         .sign(privateKey)
+      issuedTokens.push(token)
+      return token
     },
     async verifyAccessToken(authorization, audience) {
       const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')

@@ -38,6 +38,8 @@ export interface GithubOidc {
   verify(token: string): Promise<JWTPayload>
   /** How many tokens the endpoint handed out. */
   readonly issued: number
+  /** Every token minted (endpoint and issueToken), oldest first: for leak scans. */
+  readonly issuedTokens: readonly string[]
 }
 
 const REQUEST_PATH =
@@ -54,6 +56,7 @@ export async function createGithubOidc(options: GithubOidcOptions = {}): Promise
   const job = randomUUID()
   let origin = ''
   let issued = 0
+  const issuedTokens: string[] = []
 
   const oidc: GithubOidc = {
     routes: [],
@@ -71,6 +74,7 @@ export async function createGithubOidc(options: GithubOidcOptions = {}): Promise
     get issued() {
       return issued
     },
+    issuedTokens,
     async issueToken(claims: Record<string, unknown> = {}) {
       const now = Math.floor(Date.now() / 1000)
       const [repository = 'octo-org/octo-repo'] = /^repo:([^:]+)/.exec(oidc.subject)?.slice(1) ?? []
@@ -98,9 +102,11 @@ export async function createGithubOidc(options: GithubOidcOptions = {}): Promise
         ...options.claims,
         ...claims
       }
-      return new SignJWT(payload as JWTPayload)
+      const token = await new SignJWT(payload as JWTPayload)
         .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid, x5t: kid })
         .sign(privateKey)
+      issuedTokens.push(token)
+      return token
     },
     async verify(token: string) {
       const { payload } = await jwtVerify(token, publicKey, { issuer })

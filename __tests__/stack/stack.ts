@@ -38,6 +38,19 @@ export interface StackVault {
   server: StackServer
 }
 
+/** A secret the stack handed out, by kind (see Stack.issuedSecrets). */
+export interface IssuedSecret {
+  kind:
+    | 'client-secret'
+    | 'github-oidc-request-token'
+    | 'github-oidc-token'
+    | 'entra-access-token'
+    | 'acr-refresh-token'
+    | 'acr-access-token'
+    | 'sas-signature'
+  value: string
+}
+
 export interface StackEnvOptions {
   /** Add AZURE_CLIENT_SECRET (makes EnvironmentCredential pick the secret). */
   clientSecret?: boolean
@@ -75,6 +88,12 @@ export interface Stack {
   federatedTokenFile(claims?: Record<string, unknown>): Promise<string>
   /** Environment for a child process (or a local run) talking to this stack. */
   env(options?: StackEnvOptions): Record<string, string>
+  /**
+   * Every secret the stack has issued so far: the client secret, the OIDC request token, GitHub
+   * OIDC tokens, Entra access tokens, ACR refresh and access tokens, SAS signatures (upload and
+   * log links). Distinct values, oldest first within a kind; for leak scans.
+   */
+  issuedSecrets(): IssuedSecret[]
   stop(): Promise<void>
 }
 
@@ -231,6 +250,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           env.STACK_REGISTRY_ORIGIN = registry.origin
         }
         return env
+      },
+      issuedSecrets() {
+        const all: IssuedSecret[] = [
+          { kind: 'client-secret', value: clientSecret },
+          { kind: 'github-oidc-request-token', value: oidc.requestToken },
+          ...oidc.issuedTokens.map(value => ({ kind: 'github-oidc-token' as const, value })),
+          ...entra.issuedTokens.map(value => ({ kind: 'entra-access-token' as const, value })),
+          ...(registry?.acr.issuedTokens ?? []).map(t => ({
+            kind:
+              t.kind === 'refresh' ? ('acr-refresh-token' as const) : ('acr-access-token' as const),
+            value: t.value
+          })),
+          ...arm.issuedSasSignatures.map(value => ({ kind: 'sas-signature' as const, value }))
+        ]
+        const seen = new Set<string>()
+        return all.filter(s => s.value !== '' && !seen.has(s.value) && seen.add(s.value))
       },
       stop: stopAll
     }
