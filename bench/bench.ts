@@ -149,3 +149,7 @@ await measure(
     return elapsed
   }
 )
+
+// Signing throughput (20 images, 300 ms per notation sign call, max-concurrency 1 and 4).
+const { runSignBench } = await import('./sign-bench.ts')
+await runSignBench()
