@@ -3,5 +3,5 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/index.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { run } = await import("./chunks/main-GJGEA6JP.js");
+var { run } = await import("./chunks/main-EHXB5VPO.js");
 await run();

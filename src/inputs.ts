@@ -2,8 +2,9 @@
 // every user mistake surfaces here as an InputError naming the input and what it allows.
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
+import { parseKeyId } from './keyvault.ts'
 import { parseReference } from './reference.ts'
-import { checkNotaryDN } from './trust-policy.ts'
+import { checkNotaryDN, generateTrustPolicy, validateTrustPolicy } from './trust-policy.ts'
 import {
   DEFAULT_NOTATION_VERSION,
   DEFAULT_PLUGIN_VERSION,
@@ -113,6 +114,41 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
 /** Keeps any single input within reason before parsing (a 1 MiB policy is already absurd). */
 const MAX_INPUT_LENGTH = 1024 * 1024
 
+/** Inputs that take several lines (lists, PEM, inline JSON); every other input is one line. */
+const MULTILINE = new Set([
+  'images',
+  'user-metadata',
+  'plugin-config',
+  'ca-certs',
+  'timestamp-root-cert',
+  'trust-policy',
+  'registry-scopes',
+  'trusted-identities',
+  'trust-store-certificates',
+  'verify-user-metadata',
+  'build-args',
+  'build-secret-args'
+])
+
+// C0 and C1 controls, DEL and the bidirectional overrides (terminal escapes, Trojan Source); tabs
+// and line breaks are allowed in multi-line inputs only.
+/* eslint-disable no-control-regex -- refusing control characters is the point */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+const CONTROL_MULTILINE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+/* eslint-enable no-control-regex */
+
+function controlCharacterProblem(name: string, value: string): string | undefined {
+  const multiline = MULTILINE.has(name)
+  const match = (multiline ? CONTROL_MULTILINE : CONTROL).exec(value)
+  if (!match) return undefined
+  const code = `U+${(match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+  const line = value.slice(0, match.index).split('\n').length
+  return multiline
+    ? `holds a control character (${code}) on line ${line}; only printable text, tabs and line breaks are allowed.`
+    : `holds a control character (${code}) at character ${match.index + 1}; it takes one line of printable text.`
+}
+
 type Reader = (name: string) => string
 
 function envReader(name: string): string {
@@ -136,6 +172,8 @@ class InputReader {
       )
     }
     const value = raw.trim()
+    const problem = controlCharacterProblem(name, value)
+    if (problem !== undefined) throw new InputError(name, problem)
     const fallback = DEFAULTS[name] ?? ''
     return value === '' ? fallback : value
   }
@@ -266,6 +304,7 @@ function toolSource(
     }
     return { version }
   }
+  if (/\s/.test(url)) throw new InputError(names.url, `'${url}' must not contain white space.`)
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -316,6 +355,83 @@ function vaultUrl(value: string | undefined): string | undefined {
     )
   }
   return url.origin
+}
+
+function checkTimestampUrl(value: string): void {
+  let url: URL | undefined
+  try {
+    url = /^https?:\/\/[^\s]+$/.test(value) ? new URL(value) : undefined
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new InputError('timestamp-url', `'${value}' is not an http(s) URL.`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    // The URL is passed to notation on its command line and shown in the job summary.
+    throw new InputError('timestamp-url', 'must not carry credentials; use a URL that needs none.')
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
+
+/** azure-client-id and azure-tenant-id, and what azure-credential oidc needs, before any request. */
+function checkAzureIds(azure: Inputs['azure']): void {
+  if (azure.clientId !== undefined && !GUID.test(azure.clientId)) {
+    throw new InputError(
+      'azure-client-id',
+      `'${azure.clientId}' is not a GUID (the application or managed identity's client ID).`
+    )
+  }
+  if (azure.tenantId !== undefined && !GUID.test(azure.tenantId) && !DOMAIN.test(azure.tenantId)) {
+    throw new InputError(
+      'azure-tenant-id',
+      `'${azure.tenantId}' is not a tenant ID: a GUID or a domain such as contoso.onmicrosoft.com.`
+    )
+  }
+  if (azure.credential === 'oidc') {
+    if (!(azure.clientId ?? process.env['AZURE_CLIENT_ID'])) {
+      throw new InputError(
+        'azure-client-id',
+        'is required for azure-credential oidc (or set AZURE_CLIENT_ID).'
+      )
+    }
+    if (!(azure.tenantId ?? process.env['AZURE_TENANT_ID'])) {
+      throw new InputError(
+        'azure-tenant-id',
+        'is required for azure-credential oidc (or set AZURE_TENANT_ID).'
+      )
+    }
+  }
+}
+
+/**
+ * registry-scopes and trusted-identities by the rules of the trust policy they end up in, so a bad
+ * line is refused here rather than after installing and signing.
+ */
+function checkGeneratedPolicyInputs(verify: Inputs['verify']): void {
+  if (verify.trustPolicy !== undefined) return
+  const probe = (
+    input: 'registry-scopes' | 'trusted-identities',
+    scopes: string[],
+    identities: string[]
+  ): void => {
+    const problems = validateTrustPolicy(
+      generateTrustPolicy({
+        name: 'probe',
+        scopes,
+        identities,
+        level: 'strict',
+        trustStore: { type: 'ca', name: 'probe' }
+      })
+    ).map(problem => problem.replace(/^statement "probe": /, ''))
+    if (problems.length > 0) throw new InputError(input, problems.join(' '))
+  }
+  if (verify.registryScopes.length > 0) probe('registry-scopes', verify.registryScopes, ['*'])
+  if (verify.trustedIdentities.length > 0) {
+    probe('trusted-identities', ['*'], verify.trustedIdentities)
+  }
 }
 
 function trustStore(value: string | undefined): Inputs['verify']['trustStore'] {
@@ -373,9 +489,7 @@ export function getInputs(read: Reader = envReader): Inputs {
       'timestamp-url and timestamp-root-cert go together.'
     )
   }
-  if (timestampUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(timestampUrl)) {
-    throw new InputError('timestamp-url', `'${timestampUrl}' is not an http(s) URL.`)
-  }
+  if (timestampUrl !== undefined) checkTimestampUrl(timestampUrl)
   const expiry = reader.optional('expiry')
   if (expiry !== undefined && !/^(?=\d)(\d+h)?(\d+m)?$/.test(expiry)) {
     throw new InputError(
@@ -471,6 +585,8 @@ export function getInputs(read: Reader = envReader): Inputs {
     cleanup: reader.boolean('cleanup')
   }
   for (const { value } of inputs.build.secretArgs) if (value !== '') core.setSecret(value)
+  checkAzureIds(inputs.azure)
+  const keyId = inputs.keyVault.keyId === undefined ? undefined : parseKeyId(inputs.keyVault.keyId)
 
   if (
     inputs.keyVault.certificate !== undefined &&
@@ -498,6 +614,17 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
 
   checkCommandRequirements(inputs)
+  if (
+    keyId &&
+    inputs.keyVault.vaultUrl !== undefined &&
+    keyId.vaultUrl !== inputs.keyVault.vaultUrl
+  ) {
+    throw new InputError(
+      'key-id',
+      `belongs to ${keyId.vaultUrl}, not to key-vault ${inputs.keyVault.vaultUrl}; give one of them, or both of one vault.`
+    )
+  }
+  checkGeneratedPolicyInputs(inputs.verify)
   return inputs
 }
 

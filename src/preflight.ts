@@ -1,11 +1,16 @@
-// Everything an input points at (files, inline PEM, a trust policy) is read and checked here,
-// before anything is installed, any token is requested or notation runs. Later phases use what
-// was read here and never read those inputs again.
+// Everything an input points at (files, inline PEM, a trust policy, a local build context) is read
+// and checked here, before anything is installed, any token is requested or notation runs. Later
+// phases use what was read here and never read those inputs again.
+import { realpath, stat } from 'node:fs/promises'
+import path from 'node:path'
 import type { Inputs } from './inputs.ts'
 import { InputError } from './errors.ts'
+import { parseReference } from './reference.ts'
 import {
   assertValidTrustPolicy,
+  generateTrustPolicy,
   parseTrustPolicy,
+  uncoveredImages,
   type TrustPolicyDocument
 } from './trust-policy.ts'
 import {
@@ -33,12 +38,14 @@ export async function preflight(
   now = new Date()
 ): Promise<Preflight> {
   const result: Preflight = { trustStoreWarnings: [] }
+  await checkBuildContext(inputs, workspace)
   const verifying = inputs.commands.includes('verify')
   if (verifying && inputs.verify.trustPolicy !== undefined) {
     const { document } = await parseTrustPolicy(inputs.verify.trustPolicy, { workspace })
     assertValidTrustPolicy(document)
     result.trustPolicy = document
   }
+  if (verifying) checkCoverage(inputs, result.trustPolicy)
   if (verifying && inputs.verify.trustStoreCertificates.length > 0) {
     const certificates = await loadTrustStoreCertificates(
       inputs.verify.trustStoreCertificates,
@@ -74,4 +81,88 @@ export async function preflight(
     }
   }
   return result
+}
+
+/**
+ * Images the policy (given, or generated from registry-scopes) leaves uncovered, known from the
+ * references alone when they are not built: refused now rather than after signing.
+ */
+function checkCoverage(inputs: Inputs, given: TrustPolicyDocument | undefined): void {
+  const { verify } = inputs
+  if (inputs.commands.includes('build')) return
+  if (given === undefined && verify.registryScopes.length === 0) return
+  const policy =
+    given ??
+    generateTrustPolicy({
+      scopes: verify.registryScopes,
+      identities: ['*'],
+      level: verify.level,
+      trustStore: { type: 'ca', name: 'preflight' }
+    })
+  const images = [...new Set(inputs.images)].map(line => {
+    const ref = parseReference(line)
+    return {
+      input: line,
+      registry: ref.registry,
+      repository: ref.repository,
+      digest: '',
+      reference: line
+    }
+  })
+  const uncovered = uncoveredImages(policy, images)
+  if (uncovered.length > 0) {
+    throw new InputError(
+      given !== undefined ? 'trust-policy' : 'registry-scopes',
+      `no trust policy statement covers ${[...new Set(uncovered.map(i => `${i.registry}/${i.repository}`))].join(', ')}.`
+    )
+  }
+}
+
+function within(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+}
+
+/**
+ * A local build context and its Dockerfile, by the rules the packer applies when it packs them
+ * (inside the workspace, through symlinks too; the Dockerfile a file inside the context): refused
+ * before anything is installed, a token is requested or anything is uploaded.
+ */
+async function checkBuildContext(inputs: Inputs, workspace: string): Promise<void> {
+  if (!inputs.commands.includes('build')) return
+  const { context, dockerfile } = inputs.build
+  if (context === undefined) return
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')) return
+  const root = await realpath(workspace).catch(() => {
+    throw new InputError('build-context', `the workspace '${workspace}' does not exist.`)
+  })
+  const folder = await realpath(path.resolve(root, context)).catch(() => {
+    throw new InputError('build-context', `'${context}' does not exist.`)
+  })
+  if (!within(root, folder)) {
+    throw new InputError(
+      'build-context',
+      `'${context}' is outside the workspace; build from a folder inside it.`
+    )
+  }
+  if (!(await stat(folder)).isDirectory()) {
+    throw new InputError('build-context', `'${context}' is not a folder.`)
+  }
+  const name = dockerfile ?? 'Dockerfile'
+  if (path.isAbsolute(name) || path.win32.isAbsolute(name)) {
+    throw new InputError('dockerfile', `'${name}' must be a path relative to the build context.`)
+  }
+  const file = path.resolve(folder, name)
+  if (!within(folder, file) || file === folder) {
+    throw new InputError('dockerfile', `'${name}' is outside the build context.`)
+  }
+  const real = await realpath(file).catch(() => {
+    throw new InputError('dockerfile', `'${name}' does not exist in the build context.`)
+  })
+  if (!within(folder, real)) {
+    throw new InputError('dockerfile', `'${name}' links to a file outside the build context.`)
+  }
+  if (!(await stat(real)).isFile()) {
+    throw new InputError('dockerfile', `'${name}' is not a file.`)
+  }
 }

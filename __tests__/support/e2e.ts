@@ -18,6 +18,8 @@ import { packNotationArchive, readCalls, type Call } from './notation.ts'
 export interface E2E {
   stack: Stack
   dirs: RunnerDirs
+  /** The server the stand-in archives are downloaded from (its `calls` log every download). */
+  downloads: StackServer
   /** Inputs that install the stand-ins from the local download server. */
   installInputs: Record<string, string>
   /** Inputs for the OIDC identity and the stack's vault. */
@@ -72,6 +74,7 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
   }
   const e2e: E2E = {
     stack,
+    downloads,
     get dirs() {
       return dirs
     },
