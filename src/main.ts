@@ -178,7 +178,8 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
       notationVersion: installed.notation.version,
       workDir: installed.workDir,
       certificate,
-      ...(identity ? { identity } : {})
+      ...(identity ? { identity } : {}),
+      ...(checked.timestampRootPem ? { timestampRootPem: checked.timestampRootPem } : {})
     }
     notationCommands.push(describeSignCommand(signContext))
     results = await signImages(images, signContext)

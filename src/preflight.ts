@@ -28,6 +28,8 @@ export interface Preflight {
   trustStoreWarnings: string[]
   /** ca-certs as PEM blocks (intermediates, then root). */
   caChain?: string[]
+  /** timestamp-root-cert as PEM. */
+  timestampRootPem?: string
 }
 
 const lines = (value: string): string[] => value.split(/\r?\n/)
@@ -61,24 +63,7 @@ export async function preflight(
     result.caChain = chain.map(c => derToPem(c.certificate.raw))
   }
   if (inputs.sign.timestampRootCert !== undefined && inputs.commands.includes('sign')) {
-    const roots = await loadCertificates(
-      'timestamp-root-cert',
-      lines(inputs.sign.timestampRootCert),
-      workspace
-    )
-    const root = roots[0]?.certificate
-    if (roots.length !== 1 || !root) {
-      throw new InputError(
-        'timestamp-root-cert',
-        `must hold exactly one certificate (found ${roots.length}).`
-      )
-    }
-    if (!root.ca || !isSelfSigned(root)) {
-      throw new InputError(
-        'timestamp-root-cert',
-        `'${roots[0]?.source}' is not a self-signed root CA certificate.`
-      )
-    }
+    result.timestampRootPem = await loadTimestampRoot(inputs.sign.timestampRootCert, workspace)
   }
   return result
 }
@@ -165,4 +150,23 @@ async function checkBuildContext(inputs: Inputs, workspace: string): Promise<voi
   if (!(await stat(real)).isFile()) {
     throw new InputError('dockerfile', `'${name}' is not a file.`)
   }
+}
+
+/** timestamp-root-cert (inline PEM or a workspace file): exactly one self-signed root CA, as PEM. */
+export async function loadTimestampRoot(value: string, workspace: string): Promise<string> {
+  const roots = await loadCertificates('timestamp-root-cert', lines(value), workspace)
+  const root = roots[0]
+  if (roots.length !== 1 || !root) {
+    throw new InputError(
+      'timestamp-root-cert',
+      `must hold exactly one certificate (found ${roots.length}).`
+    )
+  }
+  if (!root.certificate.ca || !isSelfSigned(root.certificate)) {
+    throw new InputError(
+      'timestamp-root-cert',
+      `'${root.source}' is not a self-signed root CA certificate.`
+    )
+  }
+  return derToPem(root.certificate.raw)
 }

@@ -3,10 +3,10 @@
 // chosen to match the action's identity, and the signature digest read back from the registry.
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { chmod, lstat, mkdir, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { AzureIdentity, ResolvedCredentialKind } from './azure.ts'
-import { InputError, errorMessage } from './errors.ts'
+import { errorMessage } from './errors.ts'
 import type { Inputs, KeyValue } from './inputs.ts'
 import {
   errorLine,
@@ -17,6 +17,7 @@ import {
   type InspectedSignature
 } from './notation.ts'
 import { mapLimitLogged, type ItemLog } from './pool.ts'
+import { loadTimestampRoot } from './preflight.ts'
 import { DIGEST } from './reference.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
@@ -39,6 +40,8 @@ export interface SignContext {
   callTimeoutMs?: number
   /** How often the OIDC token file is rewritten; default TOKEN_REFRESH_MS. */
   tokenRefreshMs?: number
+  /** timestamp-root-cert as preflight read it; read here when omitted. */
+  timestampRootPem?: string
 }
 
 export const CALL_TIMEOUT_MS = 10 * 60_000
@@ -156,31 +159,6 @@ async function writePrivate(file: string, content: string): Promise<void> {
   await rename(temp, file)
 }
 
-function isInside(root: string, target: string): boolean {
-  const relative = path.relative(root, target)
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
-}
-
-/** timestamp-root-cert: inline PEM goes to a private file; a path must be a file in the workspace. */
-async function timestampRootFile(value: string, workspace: string, dir: string): Promise<string> {
-  if (value.includes('-----BEGIN CERTIFICATE-----')) {
-    const file = path.join(dir, 'timestamp-root.pem')
-    await writePrivate(file, value.endsWith('\n') ? value : `${value}\n`)
-    return file
-  }
-  const input = 'timestamp-root-cert'
-  const root = await realpath(workspace)
-  const target = path.resolve(root, value)
-  const info = await lstat(target).catch(() => undefined)
-  if (!isInside(root, target) || !info?.isFile() || !isInside(root, await realpath(target))) {
-    throw new InputError(
-      input,
-      `'${value}' must be inline PEM or a regular file inside the workspace (no symlinks).`
-    )
-  }
-  return target
-}
-
 export interface FederatedTokenFile {
   file: string
   stop(): Promise<void>
@@ -282,7 +260,12 @@ async function prepare(ctx: SignContext): Promise<Prepared> {
     }
     const tsaRoot = ctx.inputs.sign.timestampRootCert
     if (tsaRoot !== undefined) {
-      files.timestampRootFile = await timestampRootFile(tsaRoot, ctx.workspace, dir)
+      // notation reads a private copy of the root preflight checked, never the user's file.
+      files.timestampRootFile = path.join(dir, 'timestamp-root.pem')
+      await writePrivate(
+        files.timestampRootFile,
+        ctx.timestampRootPem ?? (await loadTimestampRoot(tsaRoot, ctx.workspace))
+      )
     }
     if (ctx.identity?.kind === 'oidc') {
       if (!ctx.identity.federatedToken) throw new Error('Bug: an OIDC identity without a token.')
