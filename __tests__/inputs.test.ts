@@ -144,7 +144,7 @@ describe('install inputs', () => {
   test('a version outside the pinned table needs a custom URL', () => {
     assert.throws(
       () => setup({ 'notation-version': '1.0.0' }),
-      /Input 'notation-version': 1\.0\.0 is not in the action's pinned checksum table \(1\.3\.2\)/
+      /Input 'notation-version': 1\.0\.0 is not in the action's pinned checksum table \(1\.3\.2, 1\.3\.1, 1\.3\.0, 1\.2\.0, 1\.1\.1, 1\.1\.0\)/
     )
     assert.throws(
       () => setup({ 'plugin-version': 'latest' }),
