@@ -148,6 +148,11 @@ export interface PackedContext {
   cleanup(): Promise<void>
 }
 
+/** A git context: `https://host/org/repo.git#ref[:subfolder]` (or an Azure DevOps `_git` URL). */
+export function isGitContext(context: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')
+}
+
 function within(parent: string, child: string): boolean {
   const relative = path.relative(parent, child)
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
@@ -157,13 +162,16 @@ function toPosix(relative: string): string {
   return relative.split(path.sep).join('/')
 }
 
-interface ResolvedContext {
+export interface ResolvedContext {
   context: string
   dockerfileAbsolute: string
   dockerfile: string
 }
 
-async function resolveContext(options: PackOptions): Promise<ResolvedContext> {
+/** The context folder and Dockerfile, checked: inside the workspace (symlinks too), a folder and a file. */
+export async function resolveContext(
+  options: Pick<PackOptions, 'context' | 'dockerfile' | 'workspace'>
+): Promise<ResolvedContext> {
   const workspace = options.workspace ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd()
   let realWorkspace: string
   try {

@@ -1,8 +1,7 @@
 // Everything an input points at (files, inline PEM, a trust policy, a local build context) is read
 // and checked here, before anything is installed, any token is requested or notation runs. Later
 // phases use what was read here and never read those inputs again.
-import { realpath, stat } from 'node:fs/promises'
-import path from 'node:path'
+import { isGitContext, resolveContext } from './build-context.ts'
 import type { Inputs } from './inputs.ts'
 import { InputError } from './errors.ts'
 import { parseReference } from './reference.ts'
@@ -103,53 +102,15 @@ function checkCoverage(inputs: Inputs, given: TrustPolicyDocument | undefined): 
   }
 }
 
-function within(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
-}
-
 /**
- * A local build context and its Dockerfile, by the rules the packer applies when it packs them
- * (inside the workspace, through symlinks too; the Dockerfile a file inside the context): refused
- * before anything is installed, a token is requested or anything is uploaded.
+ * A local build context and its Dockerfile, by the rules the packer applies when it packs them:
+ * refused before anything is installed, a token is requested or anything is uploaded.
  */
 async function checkBuildContext(inputs: Inputs, workspace: string): Promise<void> {
   if (!inputs.commands.includes('build')) return
   const { context, dockerfile } = inputs.build
-  if (context === undefined) return
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')) return
-  const root = await realpath(workspace).catch(() => {
-    throw new InputError('build-context', `the workspace '${workspace}' does not exist.`)
-  })
-  const folder = await realpath(path.resolve(root, context)).catch(() => {
-    throw new InputError('build-context', `'${context}' does not exist.`)
-  })
-  if (!within(root, folder)) {
-    throw new InputError(
-      'build-context',
-      `'${context}' is outside the workspace; build from a folder inside it.`
-    )
-  }
-  if (!(await stat(folder)).isDirectory()) {
-    throw new InputError('build-context', `'${context}' is not a folder.`)
-  }
-  const name = dockerfile ?? 'Dockerfile'
-  if (path.isAbsolute(name) || path.win32.isAbsolute(name)) {
-    throw new InputError('dockerfile', `'${name}' must be a path relative to the build context.`)
-  }
-  const file = path.resolve(folder, name)
-  if (!within(folder, file) || file === folder) {
-    throw new InputError('dockerfile', `'${name}' is outside the build context.`)
-  }
-  const real = await realpath(file).catch(() => {
-    throw new InputError('dockerfile', `'${name}' does not exist in the build context.`)
-  })
-  if (!within(folder, real)) {
-    throw new InputError('dockerfile', `'${name}' links to a file outside the build context.`)
-  }
-  if (!(await stat(real)).isFile()) {
-    throw new InputError('dockerfile', `'${name}' is not a file.`)
-  }
+  if (context === undefined || isGitContext(context)) return
+  await resolveContext({ context, workspace, ...(dockerfile === undefined ? {} : { dockerfile }) })
 }
 
 /** timestamp-root-cert (inline PEM or a workspace file): exactly one self-signed root CA, as PEM. */
