@@ -157,6 +157,11 @@ describe('setup refuses what it cannot verify', () => {
     assert.equal(run.outputs['notation-path'], undefined)
     assert.equal(existsSync(path.join(dirs.toolCache, 'notation')), false)
     assert.equal(run.exportedEnv['NOTATION_CONFIG'], undefined)
+    // What the failed install created is known to the post step, which removes it.
+    assert.ok(existsSync(run.state['workDir'] ?? '/nonexistent'))
+    const postRun = await runAction({ inputs: setupInputs(), dirs, state: run.state })
+    assert.equal(postRun.code, 0)
+    assert.deepEqual(await readdir(dirs.temp), [])
   })
 
   test('a custom URL without its checksum fails before any download', async () => {

@@ -54,6 +54,8 @@ export interface InstallOptions {
   platform: Platform
   /** RUNNER_TEMP, or the OS temp folder outside Actions. */
   tempDir?: string
+  /** Told the job-private folder as soon as it exists (main saves it for the post step). */
+  onWorkDir?: (dir: string) => void
   download?: DownloadOptions
 }
 
@@ -204,7 +206,11 @@ export async function install(
   const pluginSource = resolveSource('azure-kv', tools.plugin, options.platform)
   const tempDir = options.tempDir ?? os.tmpdir()
   await mkdir(tempDir, { recursive: true })
-  const scratch = await mkdtemp(path.join(tempDir, 'notation-akv-download-'))
+  // The job-private folder comes first and is recorded at once: whatever happens next (a failed
+  // check, a cancelled download), the post step finds it and removes it, scratch files included.
+  const workDir = await mkdtemp(path.join(tempDir, 'notation-akv-'))
+  options.onWorkDir?.(workDir)
+  const scratch = await mkdtemp(path.join(workDir, 'download-'))
   let notation: InstalledTool
   let plugin: InstalledTool
   try {
@@ -217,7 +223,6 @@ export async function install(
   }
   if (notation.fromCache) await checkNotationVersion(notation.path, notationSource.version)
 
-  const workDir = await mkdtemp(path.join(tempDir, 'notation-akv-'))
   const configDir = path.join(workDir, 'config')
   const libexecDir = path.join(workDir, 'libexec')
   const pluginDir = path.join(libexecDir, 'plugins', 'azure-kv')

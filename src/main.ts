@@ -87,10 +87,13 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   const installed = await core.group('Install notation and the azure-kv plugin', () =>
     install(
       { notation: inputs.notation, plugin: inputs.plugin },
-      { platform, ...(process.env['RUNNER_TEMP'] ? { tempDir: process.env['RUNNER_TEMP'] } : {}) }
+      {
+        platform,
+        onWorkDir: saveWorkDir,
+        ...(process.env['RUNNER_TEMP'] ? { tempDir: process.env['RUNNER_TEMP'] } : {})
+      }
     )
   )
-  saveWorkDir(installed.workDir)
   core.setOutput('notation-version', installed.notation.version)
   core.setOutput('notation-path', installed.notation.path)
   core.info(`notation ${installed.notation.version} is ready at ${installed.notation.path}`)
