@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ActionError, InputError, errorMessage } from './errors.ts'
+import { httpRequest, serverMessage, type HttpOptions } from './http.ts'
 import type { CredentialKind, Inputs } from './inputs.ts'
+import { SDK_CLIENT_OPTIONS, isTransientError } from './retry.ts'
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
 export const ACR_SCOPE = 'https://containerregistry.azure.net/.default'
@@ -72,6 +74,47 @@ function authorityOptions(env: Env): {
   return { authorityHost: host, ...(known ? {} : { disableInstanceDiscovery: true }) }
 }
 
+/** Entra requests: the action's retry policy (the SDK's own, with its base delay). */
+const CREDENTIAL_OPTIONS = SDK_CLIENT_OPTIONS
+
+/**
+ * A GitHub OIDC token for `audience`, as core.getIDToken asks for it, but with the action's timeout
+ * and retries: @actions/http-client retries only 502-504, not 500, 429, resets or bodies cut short.
+ */
+export async function requestGithubIdToken(
+  audience: string,
+  env: Env = process.env,
+  options: HttpOptions = {}
+): Promise<string> {
+  const requestUrl = env['ACTIONS_ID_TOKEN_REQUEST_URL']
+  const requestToken = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']
+  if (!requestUrl || !requestToken) {
+    throw new ActionError(
+      'No GitHub OIDC token: add `permissions: id-token: write` to the job ' +
+        '(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set).'
+    )
+  }
+  const url = new URL(requestUrl)
+  url.searchParams.set('audience', audience)
+  const response = await httpRequest(
+    'GitHub OIDC token',
+    url.toString(),
+    { headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' } },
+    { ...options, json: true }
+  )
+  if (response.status !== 200) {
+    const message = serverMessage(response)
+    throw new ActionError(
+      `GitHub's OIDC token endpoint answered HTTP ${response.status}${message ? `: ${message}` : ''}.`
+    )
+  }
+  const token = (JSON.parse(response.body.toString('utf8')) as { value?: unknown }).value
+  if (typeof token !== 'string' || token === '')
+    throw new ActionError("GitHub's OIDC token endpoint answered without a token.")
+  core.setSecret(token)
+  return token
+}
+
 /** The claims worth logging when Entra refuses a GitHub token; never the token itself. */
 export function oidcClaims(token: string): { iss?: string; sub?: string; aud?: string | string[] } {
   try {
@@ -115,7 +158,9 @@ class ExplainingCredential implements TokenCredential {
     } catch (error) {
       const message = errorMessage(error)
       const token = this.lastToken()
-      if (this.kind === 'oidc' && token) {
+      // A refusal, not trouble on the way (a body cut short, a reset), is about the token's claims.
+      const refused = !isTransientError(error) && !/\bnetwork_error\b/.test(message)
+      if (this.kind === 'oidc' && token && refused) {
         const claims = oidcClaims(token)
         core.error(
           `Entra ID refused the GitHub OIDC token (iss: ${claims.iss ?? '?'}, sub: ${claims.sub ?? '?'}, aud: ${String(claims.aud ?? '?')}). ` +
@@ -157,21 +202,18 @@ export async function createAzureIdentity(
       }
       // GitHub tokens live about five minutes: fetch one for each Entra request, never keep it.
       federatedToken = async () => {
-        const token = await core.getIDToken(OIDC_AUDIENCE)
-        core.setSecret(token)
+        const token = await requestGithubIdToken(OIDC_AUDIENCE, env)
         lastOidcToken = token
         return token
       }
-      credential = new identity.ClientAssertionCredential(
-        tenantId,
-        clientId,
-        federatedToken,
-        authority
-      )
+      credential = new identity.ClientAssertionCredential(tenantId, clientId, federatedToken, {
+        ...authority,
+        ...CREDENTIAL_OPTIONS
+      })
       break
     }
     case 'environment':
-      credential = new identity.EnvironmentCredential(authority)
+      credential = new identity.EnvironmentCredential({ ...authority, ...CREDENTIAL_OPTIONS })
       break
     case 'cli':
       credential = new identity.AzureCliCredential(tenantId ? { tenantId } : {})

@@ -12,8 +12,9 @@ import { packContext } from './build-context.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
 import {
-  SDK_RETRY_OPTIONS,
+  SDK_CLIENT_OPTIONS,
   TransientError,
+  isTransientError,
   isTransientStatus,
   parseRetryAfter,
   withRetry
@@ -328,6 +329,8 @@ class RunLog {
   private partial = ''
   private readonly tail: string[] = []
   private link: string | undefined
+  /** Why the log could not be read, when that is not a passing trouble. */
+  problem: string | undefined
   private readonly getLink: () => Promise<string>
   private readonly signal: AbortSignal | undefined
 
@@ -338,6 +341,8 @@ class RunLog {
 
   /** Fetches and prints what is new; quiet about transient trouble (the next pull catches up). */
   async pull(final = false): Promise<void> {
+    // After a refusal the log stays unread: asking again would only be refused again.
+    if (this.problem !== undefined) return
     const attempt = async (): Promise<void> => {
       this.link ??= await this.getLink()
       const response = await fetch(this.link, {
@@ -384,6 +389,11 @@ class RunLog {
     } catch (error) {
       if (isAbort(error)) throw error
       core.debug(`reading the run log: ${errorMessage(error)}`)
+      const status = isRestError(error) ? error.statusCode : undefined
+      const transient =
+        isTransientError(error) || (status !== undefined && isTransientStatus(status))
+      // A refusal will not pass by itself: said once, after the log group (commands are off here).
+      if (!transient) this.problem ??= errorMessage(error)
     }
   }
 
@@ -495,7 +505,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       endpoint,
       $host: endpoint,
       credentialScopes: [`${endpoint}/.default`],
-      retryOptions: SDK_RETRY_OPTIONS,
+      ...SDK_CLIENT_OPTIONS,
       userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
     })
     const rg = plan.resourceGroup
@@ -643,6 +653,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       })
     )
 
+    if (log.problem !== undefined) {
+      core.warning(`The log of ACR Tasks run ${runId} could not be read: ${log.problem}`)
+    }
     if (outcome === 'aborted') {
       await cancel('the job was canceled')
       throw new ActionError(`ACR Tasks run ${runId} was canceled because the action was stopped.`)

@@ -12,6 +12,11 @@ import {
 export interface HttpOptions {
   timeoutMs?: number
   retry?: RetryOptions
+  /**
+   * A 2xx answer must carry a JSON body: one that does not parse (cut short without a declared
+   * length) is transient, like a reset.
+   */
+  json?: boolean
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
@@ -73,6 +78,15 @@ export async function httpRequest(
             `HTTP ${response.status} ${serverMessage(result) ?? response.statusText}`,
             parseRetryAfter(response.headers.get('retry-after'))
           )
+        }
+        if (options.json && response.status >= 200 && response.status < 300) {
+          try {
+            JSON.parse(result.body.toString('utf8'))
+          } catch {
+            throw new TransientError(
+              `HTTP ${response.status} with a body that is not JSON (${result.body.length} bytes)`
+            )
+          }
         }
         return result
       },

@@ -10,6 +10,7 @@ import type {
 import { X509Certificate } from 'node:crypto'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
+import { SDK_CLIENT_OPTIONS } from './retry.ts'
 import type { SigningCertificate } from './types.ts'
 import { checkNotaryDN } from './trust-policy.ts'
 import { certificateSubject } from './truststore.ts'
@@ -170,7 +171,7 @@ export class KeyVaultCertificates {
     const client = new CertificateClient(vaultUrl, credential, {
       // The challenge's resource is checked against the vault's DNS suffix: only possible for Azure's own.
       disableChallengeResourceVerification: !isKnownVault(vaultUrl),
-      retryOptions: { maxRetries: 4 },
+      ...SDK_CLIENT_OPTIONS,
       userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
     })
     return new KeyVaultCertificates(client, vaultUrl, credential)
@@ -264,7 +265,8 @@ export class KeyVaultCertificates {
   private async chainFromSecret(name: string, version: string | undefined): Promise<string[]> {
     const { SecretClient } = await import('@azure/keyvault-secrets')
     const secrets = new SecretClient(this.vaultUrl, this.credential, {
-      disableChallengeResourceVerification: !isKnownVault(this.vaultUrl)
+      disableChallengeResourceVerification: !isKnownVault(this.vaultUrl),
+      ...SDK_CLIENT_OPTIONS
     })
     let value: string | undefined
     let contentType: string | undefined

@@ -88,7 +88,7 @@ export class RegistryClient {
             refresh_token: this.credential.password
           }).toString()
         },
-        this.http
+        { ...this.http, json: true }
       )
     } else {
       const url = new URL(realm)
@@ -99,7 +99,7 @@ export class RegistryClient {
         label,
         url.toString(),
         auth ? { headers: { authorization: auth } } : {},
-        this.http
+        { ...this.http, json: true }
       )
     }
     if (response.status !== 200) {
@@ -169,6 +169,11 @@ export class RegistryClient {
         `'${input}' does not exist in ${this.registry} (manifest ${target} not found).`
       )
     }
+    if ((response.status === 401 || response.status === 403) && response.body.length === 0) {
+      // A HEAD answer has no body: ask once more by GET for the registry's own words.
+      const explained = await this.request('GET', path, scope, accept)
+      if (explained.status === response.status) response = explained
+    }
     if (response.status === 401 || response.status === 403) {
       throw new ActionError(`${this.registry} refused to read '${input}' (${describe(response)}).`)
     }
@@ -228,7 +233,7 @@ export async function exchangeAcrRefreshToken(
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString()
     },
-    options
+    { ...options, json: true }
   )
   if (response.status !== 200) {
     throw new ActionError(
