@@ -198,7 +198,11 @@ describe('other inputs are validated even before their feature lands', () => {
       () => setup({ 'max-concurrency': '0' }),
       /Input 'max-concurrency': '0' is not a whole number from 1 to 32/
     )
-    assert.throws(() => setup({ 'timeout-minutes': '-1' }), /Input 'timeout-minutes'/)
+    assert.throws(
+      () => setup({ 'timeout-minutes': '-1' }),
+      /Input 'timeout-minutes': '-1' is not a number of minutes/
+    )
+    assert.equal(setup({ 'timeout-minutes': '2.5' }).timeoutMinutes, 2.5)
     assert.throws(
       () => setup({ 'azure-credential': 'password' }),
       /use one of: auto, oidc, environment, cli, managed-identity/

@@ -5,3 +5,5 @@ import module from 'node:module'
 module.enableCompileCache?.()
 const { run } = await import('./main.ts')
 await run()
+// Nothing may outlive the step: a timed-out phase can leave a pending poll or request behind.
+process.exit()

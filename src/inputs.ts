@@ -216,6 +216,19 @@ class InputReader {
     return Number(value)
   }
 
+  /** A positive number of minutes (decimals allowed, like a job's timeout-minutes), at most `max`. */
+  minutes(name: string, max: number): number | undefined {
+    const value = this.optional(name)
+    if (value === undefined) return undefined
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > max) {
+      throw new InputError(
+        name,
+        `'${value}' is not a number of minutes above 0 and at most ${max} (e.g. 10 or 2.5).`
+      )
+    }
+    return Number(value)
+  }
+
   keyValues(
     name: string,
     validateKey: (key: string) => string | undefined = () => undefined
@@ -581,7 +594,7 @@ export function getInputs(read: Reader = envReader): Inputs {
       ...optionalField('platform', reader.optional('platform')),
       ...optionalField('timeoutSeconds', reader.integer('build-timeout', 300, 28800))
     },
-    ...optionalField('timeoutMinutes', reader.integer('timeout-minutes', 1, 360)),
+    ...optionalField('timeoutMinutes', reader.minutes('timeout-minutes', 360)),
     cleanup: reader.boolean('cleanup')
   }
   for (const { value } of inputs.build.secretArgs) if (value !== '') core.setSecret(value)

@@ -44,7 +44,13 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Bounds the whole action by timeout-minutes: on expiry, running work is aborted (children end). */
+/** Time the aborted work gets to end its children and cancel remote runs after a timeout. */
+const ABORT_GRACE_MS = 10_000
+
+/**
+ * Bounds the whole action by timeout-minutes: on expiry the work is aborted (notation children get
+ * SIGTERM, an ACR run is cancelled) and given a short grace to do so before the step fails.
+ */
 async function bounded(
   work: Promise<void>,
   minutes: number | undefined,
@@ -58,7 +64,8 @@ async function bounded(
         `The action did not finish within timeout-minutes (${minutes}).`
       )
       controller.abort(error)
-      reject(error)
+      const grace = new Promise(resolve => setTimeout(resolve, ABORT_GRACE_MS).unref())
+      void Promise.race([work.catch(() => undefined), grace]).then(() => reject(error))
     }, minutes * 60_000)
   })
   try {
