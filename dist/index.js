@@ -3,5 +3,6 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/index.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { run } = await import("./chunks/main-3S2RM22T.js");
+var { run } = await import("./chunks/main-FLT52K6Q.js");
 await run();
+process.exit();
