@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { packContext } from './build-context.ts'
+import { isGitContext, packContext } from './build-context.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
 import {
@@ -94,11 +94,6 @@ function parseBuildImage(line: string): BuildImage {
     repository: ref.repository,
     tag: ref.tag
   }
-}
-
-/** A git context: `https://host/org/repo.git#ref[:subfolder]` (or an Azure DevOps `_git` URL). */
-export function isGitContext(context: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@')
 }
 
 function parseGitContext(context: string): string {
