@@ -3,6 +3,6 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/index.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { run } = await import("./chunks/main-FLT52K6Q.js");
+var { run } = await import("./chunks/main-2SLDUJ2F.js");
 await run();
 process.exit();
