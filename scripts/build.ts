@@ -28,6 +28,9 @@ await build({
   target: 'node24',
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
+  // Paths in the bundle stay as the checkout names them, so a worktree whose node_modules is a
+  // link builds byte for byte what a plain checkout builds.
+  preserveSymlinks: true,
   logLevel: 'warning',
   plugins: [undiciStub],
   // Some CommonJS dependencies call require(); give the ESM bundle one.

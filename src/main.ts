@@ -28,7 +28,9 @@ export async function run(): Promise<void> {
   try {
     const inputs = getInputs()
     await bounded(main(inputs, controller.signal), inputs.timeoutMinutes, controller)
-  } catch (error) {
+  } catch (caught) {
+    // Aborted work fails in its own words ("cancelled"); why it was aborted is the news.
+    const error: unknown = controller.signal.aborted ? controller.signal.reason : caught
     // User mistakes and remote refusals read best as one line; bugs keep their stack in debug.
     if (
       !(error instanceof InputError) &&
