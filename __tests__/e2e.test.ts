@@ -163,6 +163,47 @@ registryDescribe('sign and verify end to end', () => {
     assert.ok(upload, 'the context was uploaded')
   })
 
+  test('SIGTERM to the action (a cancelled workflow) cancels the ACR Tasks run', async () => {
+    const env = e2e.stack.env()
+    // A run that would stay Running for a long time: only a cancel ends it.
+    e2e.stack.arm.scriptNextRun({ queuedPolls: 0, runningPolls: 1000 })
+    const before = new Set(e2e.stack.arm.runs.keys())
+    const signs = () => e2e.notationCalls().filter(c => c.argv[0] === 'sign').length
+    const signsBefore = signs()
+    let signalled = false
+    const run = await e2e.run(
+      {
+        ...e2e.azureInputs,
+        command: 'build sign verify',
+        certificate: 'wabbit-networks-io',
+        images: `${e2e.stack.registry.host}/built-app:cancelled`,
+        'build-context': 'app',
+        'azure-subscription-id': env['STACK_SUBSCRIPTION_ID'] ?? '',
+        'resource-group': env['STACK_RESOURCE_GROUP'] ?? ''
+      },
+      {
+        onSpawn: child => {
+          const poll = setInterval(() => {
+            const scheduled = [...e2e.stack.arm.runs.keys()].some(id => !before.has(id))
+            if (scheduled && !signalled) {
+              signalled = true
+              clearInterval(poll)
+              child.kill('SIGTERM')
+            }
+          }, 50)
+          child.on('exit', () => clearInterval(poll))
+        }
+      }
+    )
+    assert.ok(signalled, 'the run was scheduled before the signal')
+    assert.equal(run.code, 1)
+    assert.match(run.errors.join('\n'), /Cancelled by SIGTERM/)
+    const runs = [...e2e.stack.arm.runs.values()].filter(r => !before.has(r.runId))
+    assert.equal(runs.length, 1)
+    assert.equal(runs[0]?.canceled, true, 'the ACR run was cancelled')
+    assert.equal(signs(), signsBefore, 'nothing was signed')
+  })
+
   test('the post step removes the job-private config folder', async () => {
     const run = await e2e.run({ command: 'setup' }, { post: true })
     assert.equal(run.code, 0)

@@ -1,6 +1,6 @@
 // Runs the committed bundle as GitHub's runner does: a child process with INPUT_* variables and the
 // GITHUB_* command files, then reads back outputs, exported env, PATH additions and saved state.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -71,6 +71,8 @@ export interface RunOptions {
   /** State saved by main, to run the post step. */
   state?: Record<string, string>
   timeoutMs?: number
+  /** Called with the running child, e.g. to signal it as a runner does on cancel. */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -101,6 +103,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
 
   const child = spawn(process.execPath, [BUNDLE], { env, cwd: options.dirs.workspace })
+  options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))

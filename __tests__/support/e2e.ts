@@ -28,7 +28,7 @@ export interface E2E {
   /** Runs the bundle's main step (and, with `post`, its post step) with the stack's env. */
   run(
     inputs: Record<string, string>,
-    options?: { env?: Record<string, string>; post?: boolean }
+    options?: { env?: Record<string, string>; post?: boolean; onSpawn?: RunOptions['onSpawn'] }
   ): Promise<ActionRun>
   /** Fresh runner folders (tool cache, temp) for the next run. */
   resetRunner(): Promise<void>
@@ -83,7 +83,12 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
     notationCalls: () => readCalls(logFile),
     async run(inputs, runOptions = {}) {
       const env = { ...stack.env(), ...runOptions.env }
-      const main = await runAction({ inputs: { ...installInputs, ...inputs }, dirs, env })
+      const main = await runAction({
+        inputs: { ...installInputs, ...inputs },
+        dirs,
+        env,
+        ...(runOptions.onSpawn ? { onSpawn: runOptions.onSpawn } : {})
+      })
       if (!runOptions.post) return main
       const post = await runAction({
         inputs: { ...installInputs, ...inputs },
