@@ -10,6 +10,7 @@ import {
   removeRunnerDirs,
   runAction,
   type ActionRun,
+  type RunOptions,
   type RunnerDirs
 } from './action.ts'
 import { packAzureKvStandin } from './azure-kv.ts'
