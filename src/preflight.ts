@@ -3,6 +3,7 @@
 // phases use what was read here and never read those inputs again.
 import { isGitContext, resolveContext } from './build-context.ts'
 import type { Inputs } from './inputs.ts'
+import { refuseUnsupportedFlags } from './notation.ts'
 import { InputError } from './errors.ts'
 import { parseReference } from './reference.ts'
 import {
@@ -39,6 +40,8 @@ export async function preflight(
   now = new Date()
 ): Promise<Preflight> {
   const result: Preflight = { trustStoreWarnings: [] }
+  // The version to install is known now: a flag it lacks is refused before it is downloaded.
+  if (inputs.commands.includes('sign')) refuseUnsupportedFlags(inputs, inputs.notation.version)
   await checkBuildContext(inputs, workspace)
   const verifying = inputs.commands.includes('verify')
   if (verifying && inputs.verify.trustPolicy !== undefined) {
