@@ -4,9 +4,15 @@
 // with that message. Plus timeout-minutes ending a hanging notation. Every row lands in
 // .tmp/reliability/faults.json (see support/reliability-report.ts).
 //
-// Time: NOTATION_AKV_RETRY_BASE_MS=50 shortens the action's own back-off (the plugin, a process of
-// its own, keeps the SDK's default); transient faults on the paths one run crosses are injected in
-// that same run (each route counts its own calls), refusals get one run each.
+// Who retries what is modelled on the real programs: notation's registry calls go through oras-go's
+// retry transport (statuses, not dropped connections), the plugin's Key Vault calls through
+// Azure.Core's RetryPolicy (statuses, resets and bodies cut short), and the action signs again,
+// after looking for the signature, when notation fails transiently.
+//
+// Time: NOTATION_AKV_RETRY_BASE_MS=50 shortens the action's own back-off, and (through the notation
+// wrapper) the stand-in's oras-go waits; the plugin keeps Azure.Core's default waits. Transient
+// faults on the paths one run crosses are injected in that same run (each route counts its own
+// calls), refusals get one run each.
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
@@ -19,7 +25,7 @@ import { StackServer, type Fault } from './stack/http.ts'
 import { makeRunnerDirs, removeRunnerDirs, runAction, type ActionRun } from './support/action.ts'
 import { packAzureKvStandin } from './support/azure-kv.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
-import { STANDIN_ENTRY } from './support/notation.ts'
+import { STANDIN_ENTRY, readCalls } from './support/notation.ts'
 import { writeReport, type FaultRow } from './support/reliability-report.ts'
 import { registryDescribe } from './support/stack-env.ts'
 
@@ -27,7 +33,6 @@ const SUBJECT = 'CN=faults.example,O=Notation,L=Seattle,ST=WA,C=US'
 const CERT = 'faults-cert'
 const LATENCY_MS = 1000
 const ENV = { NOTATION_AKV_RETRY_BASE_MS: '50' }
-const PLUGIN_SIGN = 'keyvault.keys.sign'
 
 interface TransientKind {
   name: string
@@ -137,6 +142,7 @@ registryDescribe('faults on every network path, end to end', () => {
   let coldInputs: Record<string, string>
   let signBase: Record<string, string>
   let buildInputs: Record<string, string>
+  let notationLog: string
   let pushes = 0
 
   /** Sign inputs for a fresh image: the registry's call counts do not grow with old signatures. */
@@ -162,6 +168,7 @@ registryDescribe('faults on every network path, end to end', () => {
     // notation and the plugin from a download server of this file's own, so its routes can be
     // faulted; notation reads a scenario file this file controls (the timeout test slows sign).
     scenarioFile = path.join(work, 'scenario.json')
+    notationLog = path.join(work, 'notation-calls.jsonl')
     await writeFile(scenarioFile, '{}\n')
     const stage = path.join(work, 'stage')
     await mkdir(stage)
@@ -171,9 +178,12 @@ registryDescribe('faults on every network path, end to end', () => {
       [
         '#!/bin/sh',
         ': "${NOTATION_STANDIN_VERSION:=1.3.2}"',
-        `NOTATION_STANDIN_LOG=${q(path.join(work, 'notation-calls.jsonl'))}`,
+        `NOTATION_STANDIN_LOG=${q(notationLog)}`,
         `NOTATION_STANDIN_SCENARIO=${q(scenarioFile)}`,
+        // The action gives notation a fresh environment: the wrapper scales the stand-in's waits.
+        `NOTATION_AKV_RETRY_BASE_MS=${ENV.NOTATION_AKV_RETRY_BASE_MS}`,
         'export NOTATION_STANDIN_VERSION NOTATION_STANDIN_LOG NOTATION_STANDIN_SCENARIO',
+        'export NOTATION_AKV_RETRY_BASE_MS',
         `exec ${q(process.execPath)} ${q(STANDIN_ENTRY)} "$@"`,
         ''
       ].join('\n'),
@@ -395,7 +405,7 @@ registryDescribe('faults on every network path, end to end', () => {
       path: 'Key Vault key sign (plugin)',
       server: () => e2e.stack.keyVault.server,
       route: 'keyvault.keys.sign',
-      retriedBy: 'plugin (@azure/keyvault-keys, SDK defaults)',
+      retriedBy: "plugin (Azure.Core's RetryPolicy, as the stand-in models it on the JS SDK)",
       refusal: azureRefusal(403, 'Forbidden', 'injected: caller lacks keys sign')
     }
   ]
@@ -408,11 +418,14 @@ registryDescribe('faults on every network path, end to end', () => {
       for (const kind of TRANSIENT) {
         resetServers()
         const { inputs } = await freshImage()
-        const faulted = paths.filter(p => !(kind.name === 'truncate' && p.route === PLUGIN_SIGN))
-        for (const p of faulted) for (const fault of kind.faults(p.route)) p.server().inject(fault)
+        for (const p of paths) for (const fault of kind.faults(p.route)) p.server().inject(fault)
+        const from = readCalls(notationLog).length
         const result = await run(inputs)
+        const signRuns = readCalls(notationLog)
+          .slice(from)
+          .filter(c => c.argv[0] === 'sign').length
         const images = JSON.parse(result.outputs['images'] ?? '[]') as { signed?: boolean }[]
-        for (const p of faulted) {
+        for (const p of paths) {
           const attempts = attemptsOf(p.server(), p.route)
           const calls = p.server().callCount(p.route)
           const ok = result.code === 0 && images[0]?.signed === true
@@ -433,6 +446,8 @@ registryDescribe('faults on every network path, end to end', () => {
         }
         assert.equal(result.code, 0, `${kind.name}: ${errorsOf(result)}\n${result.stdout}`)
         assert.equal(images[0]?.signed, true)
+        // The plugin's faults were retried inside the plugin: notation signed once.
+        assert.equal(signRuns, 1, `${kind.name}: notation sign runs`)
       }
       assert.deepEqual(failures, [])
     })
@@ -468,42 +483,29 @@ registryDescribe('faults on every network path, end to end', () => {
       }
     })
 
-    test("the plugin's Key Vault sign: a body cut short fails the sign closed (the SDK does not retry it)", async () => {
-      // The stand-in plugin runs the JS SDK with its defaults, which leave PARSE_ERROR alone (the Go
-      // SDK of the real plugin reads bodies inside its retry loop); the action cannot reach into it.
-      const { inputs, digest } = await freshImage()
-      resetServers()
-      const server = e2e.stack.keyVault.server
-      server.inject({ route: PLUGIN_SIGN, kind: 'truncate', calls: [1] })
-      const result = await run(inputs)
-      const attempts = server.callCount(PLUGIN_SIGN)
-      const errors = errorsOf(result)
-      rows.push({
-        path: 'Key Vault key sign (plugin)',
-        route: PLUGIN_SIGN,
-        fault: 'truncate',
-        outcome: result.code === 0 ? 'recovered' : 'failed',
-        attempts,
-        baseline: 1,
-        runMs: result.ms,
-        note: `not retried by the plugin stand-in's SDK: ${errors.slice(0, 200)}`
-      })
-      assert.equal(result.code, 1)
-      assert.equal(attempts, 1)
-      assert.match(
-        errors,
-        new RegExp(`Signing failed for 1 of 1 image:\\n  .*@${digest}: .*aborted`)
-      )
-    })
-
     // ---------------------------------------------------------------------------------------------
     // notation's own registry calls (the stand-in models notation's client, not the action's).
 
-    test("notation's own registry calls: a fault fails the sign closed, naming the image", async () => {
-      // The stand-in models notation's registry client without oras-go's retries, and the action
-      // does not run a failed sign again: these rows show what the action does with that failure.
+    test("notation's own registry calls: statuses retried by notation, dropped connections by the action's second sign; a refusal fails at once", async () => {
+      // registry.uploads call 1 is the POST that starts the envelope's upload. oras-go's transport
+      // (as notation uses it) retries 429 and 5xx; a reset, or a cut answer (the POST's has no body,
+      // so the cut drops the connection before the headers), fails notation, and the action, finding
+      // no new signature, signs again.
       const route = 'registry.uploads'
       const server = e2e.stack.registry.server
+      const expected: Record<string, { runs: number; by: string }> = {
+        [`latency ${LATENCY_MS} ms`]: { runs: 1, by: 'waited out' },
+        '429 Retry-After: 1': { runs: 1, by: "notation (oras-go's retry transport)" },
+        '500 then 503': { runs: 1, by: "notation (oras-go's retry transport)" },
+        reset: {
+          runs: 2,
+          by: 'action: notation failed (oras-go does not retry a dropped connection); no signature attached, signed again'
+        },
+        truncate: {
+          runs: 2,
+          by: 'action: the answer has no body, so the cut drops the connection (not retried by oras-go); no signature attached, signed again'
+        }
+      }
       const kinds: TransientKind[] = [
         ...TRANSIENT,
         {
@@ -519,36 +521,49 @@ registryDescribe('faults on every network path, end to end', () => {
           retries: 0
         }
       ]
+      const failures: string[] = []
       for (const kind of kinds) {
         const { inputs, digest } = await freshImage()
         resetServers()
         for (const fault of kind.faults(route)) server.inject(fault)
+        const from = readCalls(notationLog).length
         const result = await run(inputs)
-        const attempts = server.callCount(route)
+        const runs = readCalls(notationLog)
+          .slice(from)
+          .filter(c => c.argv[0] === 'sign').length
+        const attempts = attemptsOf(server, route)
         const errors = errorsOf(result)
         const refusal = kind.name.startsWith('403')
+        const fast = refusal && result.code === 1 && attempts === 1 && runs === 1
         rows.push({
           path: "registry (notation's own calls)",
           route,
           fault: kind.name,
-          outcome: result.code === 0 ? 'recovered' : refusal ? 'failed-fast' : 'failed',
+          outcome: result.code === 0 ? 'recovered' : fast ? 'failed-fast' : 'failed',
           attempts,
+          calls: server.callCount(route),
           baseline: 1,
           runMs: result.ms,
           note:
             result.code === 0
-              ? 'waited out'
-              : `not retried (notation stand-in; the action does not re-run sign): ${errors.slice(0, 200)}`
+              ? `${expected[kind.name]?.by ?? ''} (notation sign runs: ${runs})`
+              : `notation sign runs: ${runs}; ${errors.slice(0, 200)}`
         })
-        if (kind.name.startsWith('latency')) {
-          assert.equal(result.code, 0, `${kind.name}: ${errors}`)
-        } else {
+        if (refusal) {
           assert.equal(result.code, 1, kind.name)
           assert.match(errors, new RegExp(`Signing failed for 1 of 1 image:\\n  .*@${digest}: `))
-          assert.equal(attempts, 1, `${kind.name}: the first upload failed and nothing retried it`)
-          if (refusal) assert.match(errors, /injected: push denied/)
+          assert.match(errors, /response status code 403: denied: injected: push denied/)
+          assert.equal(attempts, 1, 'a refusal is not retried by notation')
+          assert.equal(runs, 1, 'nor signed again by the action')
+          continue
         }
+        assert.equal(result.code, 0, `${kind.name}: ${errors}`)
+        if (attempts !== 1 + kind.retries)
+          failures.push(`${kind.name}: ${attempts} attempts, expected ${1 + kind.retries}`)
+        if (runs !== expected[kind.name]?.runs)
+          failures.push(`${kind.name}: ${runs} sign runs, expected ${expected[kind.name]?.runs}`)
       }
+      assert.deepEqual(failures, [])
     })
 
     // ---------------------------------------------------------------------------------------------

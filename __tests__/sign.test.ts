@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict'
 import { existsSync, statSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import tls from 'node:tls'
@@ -23,6 +25,14 @@ import {
 } from '../src/notation.ts'
 import { ACR_REFRESH_TOKEN_USERNAME, exchangeAcrRefreshToken } from '../src/registry.ts'
 import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest
+} from '@azure/core-rest-pipeline'
+import {
+  SIGN_ATTEMPTS,
+  isTransientSignFailure,
   pickSignature,
   pluginEnv,
   signFailure,
@@ -38,6 +48,8 @@ import type {
   ResolvedImage,
   SigningCertificate
 } from '../src/types.ts'
+import { azureCoreRetryDelay, azureCoreRetryPolicy } from './fixtures/azure-kv/retry.ts'
+import { RegistryClient, orasRetryWait } from './fixtures/notation/registry.ts'
 import { fetchManifest } from './stack/images.ts'
 import { startStack, type Stack } from './stack/stack.ts'
 import { installAzureKvStandin, readAzureKvLog } from './support/azure-kv.ts'
@@ -178,6 +190,36 @@ describe('notation helpers', () => {
     assert.equal(pickSignature([b, b2], 'f1')?.digest, b2.digest, 'a tie goes to the later entry')
   })
 
+  test('a transient sign failure: 408, 429, 5xx, resets, EOF, timeouts, TLS handshakes; not refusals', () => {
+    const push = 'failed to push signature to registry with error: '
+    const url = '"https://r.example/v2/app/manifests/sha256:' + 'c'.repeat(64) + '"'
+    const transient = [
+      `${push}PUT ${url}: response status code 500: Internal Server Error`,
+      `${push}PUT ${url}: response status code 503: Service Unavailable`,
+      `${push}POST ${url}: response status code 429: toomanyrequests: slow down`,
+      `${push}PUT ${url}: response status code 408: Request Timeout`,
+      `${push}Put ${url}: EOF`,
+      `${push}Post ${url}: read: connection reset by peer`,
+      'failed to get manifest descriptor: unexpected EOF',
+      `failed to get manifest descriptor: Get ${url}: dial tcp 10.0.0.1:443: i/o timeout`,
+      `${push}Head ${url}: net/http: TLS handshake timeout`,
+      `${push}Put ${url}: write: broken pipe`
+    ]
+    const permanent = [
+      `${push}PUT ${url}: response status code 403: denied: injected: push denied`,
+      `${push}PUT ${url}: response status code 401: unauthorized: authentication required`,
+      `failed to get manifest descriptor: GET ${url}: response status code 404: manifest unknown`,
+      'failed to sign with the plugin azure-kv: injected: caller lacks keys sign',
+      `failed to get manifest descriptor: Get ${url}: tls: failed to verify certificate: x509: certificate signed by unknown authority`,
+      `${push}Get ${url}: remote error: tls: handshake failure`,
+      'signing key k not found',
+      'notation exited with code 1 after reporting success'
+    ]
+    for (const line of transient) assert.equal(isTransientSignFailure(line), true, line)
+    for (const line of permanent) assert.equal(isTransientSignFailure(line), false, line)
+    assert.equal(SIGN_ATTEMPTS, 3)
+  })
+
   test('child env: built from scratch, credentials only as NOTATION_USERNAME/PASSWORD', () => {
     const source = {
       PATH: '/bin',
@@ -290,6 +332,223 @@ describe('notation helpers', () => {
       'Signing failed for 2 of 3 images:\n  r/b@sha256:2: boom\n  c: resolve failed'
     )
     assert.equal(signFailureMessage([results[0]!]), undefined)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The stand-ins' own retries: oras-go's transport in notation, Azure.Core's policy in the plugin
+
+/** A local HTTP server answering each call with the next of `answers` (the last one repeats). */
+async function answering(
+  answers: ((res: http.ServerResponse) => void)[]
+): Promise<{ origin: string; calls: () => number; close(): Promise<void> }> {
+  let calls = 0
+  const server = http.createServer((req, res) => {
+    req.resume()
+    answers[Math.min(calls++, answers.length - 1)]!(res)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    calls: () => calls,
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+const MANIFEST = Buffer.from(
+  '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}'
+)
+const manifestAnswer = (res: http.ServerResponse): void => {
+  res.writeHead(200, {
+    'content-type': 'application/vnd.oci.image.manifest.v1+json',
+    'content-length': String(MANIFEST.length)
+  })
+  res.end(MANIFEST)
+}
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  (res: http.ServerResponse): void => {
+    res.writeHead(code, { 'content-type': 'application/json', ...headers })
+    res.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `status ${code}` }] }))
+  }
+/** Headers promising the whole body, half of it, then the connection dropped. */
+const cutShort = (res: http.ServerResponse): void => {
+  res.writeHead(200, { 'content-length': String(MANIFEST.length) })
+  res.write(MANIFEST.subarray(0, 10), () => res.destroy())
+}
+const reset = (res: http.ServerResponse): void => void res.socket?.destroy()
+
+describe("the notation stand-in's registry client: oras-go's retry transport", () => {
+  const client = (origin: string, retry = true): RegistryClient =>
+    new RegistryClient(
+      { registry: new URL(origin).host, repository: 'app', reference: 'v1' },
+      true,
+      null,
+      { retry, waitScale: 0.01 }
+    )
+
+  test("DefaultPolicy: 5 retries; 408, 429 and 5xx; of errors only timeouts; 250 ms x 2^n +-10 % in [200 ms, 3 s]; a 429's Retry-After", () => {
+    for (const code of [408, 429, 500, 501, 502, 503, 504, 599])
+      assert.ok(orasRetryWait(0, { status: code }, () => 0) > 0, String(code))
+    for (const code of [200, 201, 400, 401, 403, 404, 409])
+      assert.equal(orasRetryWait(0, { status: code }), -1, String(code))
+    assert.equal(
+      orasRetryWait(4, { status: 500 }, () => 0),
+      3000,
+      'capped at MaxWait'
+    )
+    assert.equal(orasRetryWait(5, { status: 500 }), -1, 'MaxRetry 5')
+    assert.equal(
+      orasRetryWait(0, { status: 500 }, () => 0),
+      225
+    )
+    assert.equal(
+      orasRetryWait(0, { status: 500 }, () => 0.999),
+      274
+    )
+    assert.equal(
+      orasRetryWait(2, { status: 503 }, () => 0.5),
+      1000
+    )
+    assert.equal(orasRetryWait(0, { status: 429, retryAfter: '2' }), 2000)
+    assert.equal(orasRetryWait(0, { status: 429, retryAfter: '30' }), 3000, 'held within MaxWait')
+    assert.equal(
+      orasRetryWait(0, { status: 503, retryAfter: '2' }, () => 0),
+      225,
+      'only on 429'
+    )
+    assert.equal(
+      orasRetryWait(0, { status: 429, retryAfter: 'Wed, 21 Oct 2015 07:28:00 GMT' }, () => 0),
+      225,
+      'whole seconds only'
+    )
+    const resetError = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
+    })
+    const closed = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
+    })
+    const dialTimeout = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' })
+    })
+    assert.equal(orasRetryWait(0, { error: resetError }), -1)
+    assert.equal(orasRetryWait(0, { error: closed }), -1)
+    assert.equal(
+      orasRetryWait(0, { error: dialTimeout }, () => 0),
+      225
+    )
+  })
+
+  test('statuses are retried until an answer; under -d the first answer stands', async () => {
+    const server = await answering([
+      status(500),
+      status(503),
+      status(429, { 'retry-after': '1' }),
+      manifestAnswer
+    ])
+    try {
+      const got = await client(server.origin).fetchManifest('v1')
+      assert.deepEqual(got?.body, MANIFEST)
+      assert.equal(server.calls(), 4)
+    } finally {
+      await server.close()
+    }
+    const debug = await answering([status(503), manifestAnswer])
+    try {
+      await assert.rejects(
+        client(debug.origin, false).fetchManifest('v1'),
+        /response status code 503/
+      )
+      assert.equal(debug.calls(), 1)
+    } finally {
+      await debug.close()
+    }
+    const always = await answering([status(502)])
+    try {
+      await assert.rejects(client(always.origin).fetchManifest('v1'), /response status code 502/)
+      assert.equal(always.calls(), 6, 'the first try and 5 retries')
+    } finally {
+      await always.close()
+    }
+  })
+
+  test("a reset and a body cut short after the headers are not retried; Go's texts", async () => {
+    const server = await answering([reset, manifestAnswer])
+    try {
+      await assert.rejects(client(server.origin).fetchManifest('v1'), (e: Error) =>
+        /^Get "http:\/\/127\.0\.0\.1:\d+\/v2\/app\/manifests\/v1": (EOF|read: connection reset by peer)$/.test(
+          e.message
+        )
+      )
+      assert.equal(server.calls(), 1)
+    } finally {
+      await server.close()
+    }
+    const cut = await answering([cutShort, manifestAnswer])
+    try {
+      await assert.rejects(client(cut.origin).fetchManifest('v1'), /^Error: unexpected EOF$/)
+      assert.equal(cut.calls(), 1)
+    } finally {
+      await cut.close()
+    }
+  })
+})
+
+describe("the azure-kv stand-in's retries: Azure.Core's RetryPolicy", () => {
+  test('3 retries; 408, 429, 500, 502, 503, 504 and transport failures; 800 ms x 2^(n-1) jittered; Retry-After', () => {
+    const headers = (h: Record<string, string>) => createHttpHeaders(h)
+    for (const code of [408, 429, 500, 502, 503, 504])
+      assert.ok(azureCoreRetryDelay(1, { status: code }) !== undefined, String(code))
+    for (const code of [400, 401, 403, 404, 409, 501, 505])
+      assert.equal(azureCoreRetryDelay(1, { status: code }), undefined, String(code))
+    assert.equal(
+      azureCoreRetryDelay(1, {}, () => 0),
+      640,
+      'a transport failure: 0.8 x 800 ms'
+    )
+    assert.equal(
+      azureCoreRetryDelay(2, {}, () => 0.5),
+      1600
+    )
+    assert.equal(
+      azureCoreRetryDelay(3, { status: 503 }, () => 0),
+      2560
+    )
+    assert.equal(azureCoreRetryDelay(4, { status: 503 }), undefined, 'MaxRetries 3')
+    const retryAfter = { status: 429, headers: headers({ 'retry-after': '2' }) }
+    assert.equal(
+      azureCoreRetryDelay(1, retryAfter, () => 0),
+      2000
+    )
+    const ms = { status: 500, headers: headers({ 'retry-after-ms': '1500' }) }
+    assert.equal(
+      azureCoreRetryDelay(1, ms, () => 0),
+      1500,
+      'any retriable status'
+    )
+  })
+
+  test('in a JS SDK pipeline a body cut short is tried again (buffered inside the retry loop)', async () => {
+    const server = await answering([cutShort, manifestAnswer])
+    try {
+      const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 } })
+      pipeline.addPolicy(azureCoreRetryPolicy())
+      const request = createPipelineRequest({
+        url: `${server.origin}/x`,
+        allowInsecureConnection: true
+      })
+      const response = await pipeline.sendRequest(createDefaultHttpClient(), request)
+      assert.equal(response.status, 200)
+      assert.equal(response.bodyAsText, MANIFEST.toString())
+      assert.equal(server.calls(), 2)
+    } finally {
+      await server.close()
+    }
   })
 })
 
@@ -759,6 +1018,130 @@ registryDescribe('signImages against the stack', () => {
       `notation exited 0 without printing "Successfully signed ${images[1]!.reference}"`
     )
     assert.ok(signFailureMessage(results)?.startsWith('Signing failed for 2 of 2 images:'))
+  })
+
+  test('a transient push failure: the registry is inspected before signing again, and the image is signed once', async () => {
+    // notation's waits (oras-go's retry transport) scaled down, as the fault tests do.
+    const q = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`
+    const quick = path.join(root, 'quick-notation')
+    await writeFile(
+      quick,
+      `#!/bin/sh\nNOTATION_AKV_RETRY_BASE_MS=20; export NOTATION_AKV_RETRY_BASE_MS\nexec ${q(standin.path)} "$@"\n`,
+      { mode: 0o755 }
+    )
+    const server = stack.registry.server
+    const [calm, lost, landed, refused] = await pushImages('transient', 4)
+    const signOnce = async (image: ResolvedImage) => {
+      const from = standin.readLog().length
+      const { results, output } = await sign([image], context(quick, baseInputs()))
+      return { result: results[0]!, output, runs: signCalls(from) }
+    }
+    // Which registry.manifests calls a clean sign of a fresh image makes: the signature manifest's
+    // PUT, then the referrers index's (tag schema). Every image below is as fresh.
+    server.reset()
+    assert.equal((await signOnce(calm!)).result.signed, true)
+    const puts = server.calls.filter(c => c.route === 'registry.manifests' && c.method === 'PUT')
+    const signaturePut = puts.find(c => /\/manifests\/sha256:/.test(c.path))?.call
+    const indexPut = puts.find(c => /\/manifests\/sha256-/.test(c.path))?.call
+    assert.ok(signaturePut !== undefined && indexPut !== undefined, JSON.stringify(puts))
+
+    // 1. The signature manifest's PUT answers 500 to every try (oras-go's 5 retries included):
+    // nothing was pushed, so notation signs again, once.
+    server.reset()
+    const tries = Array.from({ length: 6 }, (_, i) => signaturePut + i)
+    server.inject({ route: 'registry.manifests', kind: 'status', status: 500, calls: tries })
+    const first = await signOnce(lost!)
+    assert.equal(first.result.error, undefined, first.output)
+    assert.equal(first.result.signed, true)
+    assert.equal(first.runs.length, 2, 'signed again once')
+    assert.match(first.runs[0]!.stderr, /response status code 500/)
+    assert.equal(
+      server.calls.filter(c => c.fault === 'status').length,
+      6,
+      'the stand-in retried the PUT'
+    )
+    assert.deepEqual(await referrerDigests(lost!), [first.result.signatureDigest])
+    assert.equal((await inspect(lost!.reference)).length, 1)
+
+    // 2. The referrers index PUT lands, but its answer is cut (the connection drops): notation
+    // fails; the signature is there, so it is reported, and notation does not sign again.
+    server.reset()
+    server.inject({ route: 'registry.manifests', kind: 'truncate', calls: [indexPut] })
+    const second = await signOnce(landed!)
+    assert.equal(second.result.error, undefined, second.output)
+    assert.equal(second.result.signed, true)
+    assert.equal(second.runs.length, 1, 'not signed again')
+    assert.equal(second.runs[0]!.exitCode, 1)
+    assert.match(
+      second.runs[0]!.stderr,
+      /failed to push signature to registry with error: Put ".*": EOF/
+    )
+    assert.match(second.output, /the push landed/)
+    const listed = await inspect(landed!.reference)
+    assert.deepEqual(
+      listed.map(s => s.digest),
+      [second.result.signatureDigest]
+    )
+    assert.deepEqual(await referrerDigests(landed!), [second.result.signatureDigest])
+
+    // 3. A refusal is not retried, by notation or the action.
+    server.reset()
+    server.inject({
+      route: 'registry.manifests',
+      kind: 'status',
+      status: 403,
+      calls: [signaturePut],
+      body: { errors: [{ code: 'DENIED', message: 'injected: push denied' }] }
+    })
+    const third = await signOnce(refused!)
+    assert.equal(third.result.signed, false)
+    assert.match(
+      third.result.error ?? '',
+      /response status code 403: denied: injected: push denied/
+    )
+    assert.equal(third.runs.length, 1)
+    assert.equal(server.calls.filter(c => c.fault === 'status').length, 1)
+    server.reset()
+  })
+
+  test('a transient failure that persists: three sign runs, then its error; an unreadable registry: one', async () => {
+    const [image] = await pushImages('still-failing', 1)
+    const q = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`
+    const failing = async (name: string, inspectFails: boolean): Promise<string> => {
+      const file = path.join(root, name)
+      const counter = path.join(root, `${name}.runs`)
+      await writeFile(
+        file,
+        [
+          '#!/bin/sh',
+          `if [ "$1" = sign ]; then echo run >> ${q(counter)}; echo 'Error: failed to push signature to registry with error: PUT "https://r/v2/a/manifests/x": response status code 503: Service Unavailable' >&2; exit 1; fi`,
+          inspectFails
+            ? `if [ "$1" = inspect ]; then echo 'Error: GET "https://r/v2/a/manifests/x": response status code 503' >&2; exit 1; fi`
+            : '',
+          `exec ${q(standin.path)} "$@"`,
+          ''
+        ].join('\n'),
+        { mode: 0o755 }
+      )
+      return counter
+    }
+    const runsOf = async (counter: string): Promise<number> =>
+      (await readFile(counter, 'utf8')).split('\n').filter(l => l !== '').length
+
+    const persistent = await failing('still-503', false)
+    const { results } = await sign([image!], context(path.join(root, 'still-503'), baseInputs()))
+    assert.equal(results[0]!.signed, false)
+    assert.match(
+      results[0]!.error ?? '',
+      /response status code 503: Service Unavailable \(3 sign runs\)$/
+    )
+    assert.equal(await runsOf(persistent), 3)
+
+    const blind = await failing('blind-503', true)
+    const second = await sign([image!], context(path.join(root, 'blind-503'), baseInputs()))
+    assert.equal(second.results[0]!.signed, false)
+    assert.match(second.results[0]!.error ?? '', /whether the signature was pushed is unknown/)
+    assert.equal(await runsOf(blind), 1, 'not signed again blindly')
   })
 
   test('"Successfully signed" with no new signature in the registry is a failure', async () => {

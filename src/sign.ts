@@ -1,10 +1,13 @@
 // Signs every image by digest with notation and the azure-kv plugin, a few at a time: one notation
 // run per image, registry credentials only in its environment, the plugin's Azure credential
 // chosen to match the action's identity, and the signature digest read back from the registry.
+// A sign that fails transiently (a 5xx, a dropped connection) is signed again, at most twice, but
+// only after the registry shows that its signature did not land.
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { AzureIdentity, ResolvedCredentialKind } from './azure.ts'
 import { errorMessage } from './errors.ts'
 import type { Inputs, KeyValue } from './inputs.ts'
@@ -19,6 +22,7 @@ import {
 import { mapLimitLogged, type ItemLog } from './pool.ts'
 import { loadTimestampRoot } from './preflight.ts'
 import { DIGEST } from './reference.ts'
+import { DEFAULT_RETRY, backoffDelay } from './retry.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
 export interface SignContext {
@@ -410,6 +414,26 @@ export function signFailure(
   return `notation exited 0 without printing "Successfully signed ${reference}"`
 }
 
+/** notation sign runs at most, per image, when each fails as a transient failure would. */
+export const SIGN_ATTEMPTS = 3
+
+const TRANSIENT_SIGN_FAILURE = [
+  /\bstatus code (?:408|429|5\d\d)\b/,
+  /connection reset|broken pipe|connection refused/i,
+  /\bEOF\b/,
+  /\btime(?:out|d out)\b/i,
+  /TLS handshake/i
+]
+
+/**
+ * Whether notation's error reads like a transient registry or network failure (a 408, 429 or 5xx
+ * answer, a connection reset or closed early, a timeout, a TLS handshake gone wrong) rather than a
+ * refusal. Such a sign may still have pushed its signature (the answer was lost, not the push).
+ */
+export function isTransientSignFailure(error: string): boolean {
+  return TRANSIENT_SIGN_FAILURE.some(pattern => pattern.test(error))
+}
+
 async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Promise<ImageResult> {
   const { ctx } = runner
   const reference = assertDigestReference(image)
@@ -429,14 +453,45 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
     }
   }
   const signStarted = Date.now()
+  const pick = (after: InspectedSignature[]): InspectedSignature | undefined =>
+    pickSignature(after, thumbprint, {
+      ...(before ? { before: new Set(before.map(s => s.digest)) } : {}),
+      notBefore: signStarted - SIGNING_TIME_SLACK_MS
+    })
   const args = runner.prepared.args(reference)
-  log.info(`notation ${args.join(' ')}`)
-  const run = await runNotation(ctx.notationPath, args, runOptions(runner, image))
-  echo(log, run.stdout)
-  echo(log, run.stderr)
-  const failure = signFailure(run, reference)
-  if (failure !== undefined) throw new Error(failure)
-  return { ...result, signed: true, alreadySigned: false, ...(await signatureDigest()) }
+  for (let attempt = 1; ; attempt++) {
+    log.info(`notation ${args.join(' ')}`)
+    const run = await runNotation(ctx.notationPath, args, runOptions(runner, image))
+    echo(log, run.stdout)
+    echo(log, run.stderr)
+    const failure = signFailure(run, reference)
+    if (failure === undefined) {
+      return { ...result, signed: true, alreadySigned: false, ...(await signatureDigest()) }
+    }
+    if (!isTransientSignFailure(failure)) throw new Error(failure)
+    // The push may have landed with only its answer lost: look before signing again.
+    let landed: InspectedSignature | undefined
+    try {
+      landed = pick(await inspect(runner, image, reference))
+    } catch (error) {
+      throw new Error(
+        `${failure} (whether the signature was pushed is unknown: ${errorMessage(error)})`,
+        { cause: error }
+      )
+    }
+    if (landed) {
+      log.info(
+        `The sign failed transiently, but signature ${landed.digest} by this certificate is attached: the push landed.`
+      )
+      return { ...result, signed: true, alreadySigned: false, signatureDigest: landed.digest }
+    }
+    if (attempt >= SIGN_ATTEMPTS) throw new Error(`${failure} (${attempt} sign runs)`)
+    const delay = backoffDelay(attempt, DEFAULT_RETRY)
+    log.info(
+      `No new signature is attached after a transient failure; signing again in ${delay} ms (attempt ${attempt + 1} of ${SIGN_ATTEMPTS}).`
+    )
+    await sleep(delay, undefined, ctx.signal ? { signal: ctx.signal } : {})
+  }
 
   async function signatureDigest(): Promise<{ signatureDigest?: string }> {
     let after: InspectedSignature[]
@@ -446,10 +501,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
       log.warning(`Signed, but reading the signature back failed: ${errorMessage(error)}`)
       return {}
     }
-    const made = pickSignature(after, thumbprint, {
-      ...(before ? { before: new Set(before.map(s => s.digest)) } : {}),
-      notBefore: signStarted - SIGNING_TIME_SLACK_MS
-    })
+    const made = pick(after)
     if (!made) {
       throw new Error(
         `notation reported success, but no new signature by certificate ${thumbprint} is attached to ${reference}`
