@@ -172,6 +172,7 @@ describe('Key Vault certificate', () => {
     const { caChain } = await preflight(
       {
         commands: ['sign'],
+        notation: { version: '1.3.2' },
         keyVault: inputs,
         verify: { trustStoreCertificates: [] },
         sign: {}
