@@ -1,7 +1,7 @@
 // Installs notation and the azure-kv plugin: tool cache → download → SHA-256 → safe extract →
 // version check → cache, then a job-private NOTATION_CONFIG / NOTATION_LIBEXEC for later steps.
 import * as core from '@actions/core'
-import * as tc from '@actions/tool-cache'
+import type * as ToolCache from '@actions/tool-cache'
 import { execFile } from 'node:child_process'
 import { copyFile, link, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -90,12 +90,16 @@ export function resolveSource(tool: Tool, source: ToolSource, platform: Platform
   }
 }
 
+/** Loaded on first use: it brings semver and more, which the entry's start-up does not need. */
+const toolCache = (): Promise<typeof ToolCache> => import('@actions/tool-cache')
+
 function cacheName(tool: Tool): string {
   return tool === 'notation' ? 'notation' : 'notation-azure-kv'
 }
 
 /** A cached entry counts only if its marker names the wanted checksum and the binary is intact. */
 async function findCached(source: ResolvedSource): Promise<string | undefined> {
+  const tc = await toolCache()
   const dir = tc.find(cacheName(source.tool), source.cacheVersion)
   if (!dir) return undefined
   try {
@@ -168,7 +172,7 @@ async function fetchAndCache(
   if (source.tool === 'notation') await checkNotationVersion(binary, source.version)
   const marker: Marker = { sha256: source.sha256, binary: source.binary, size }
   await writeFile(path.join(extracted, MARKER), JSON.stringify(marker))
-  return tc.cacheDir(extracted, cacheName(source.tool), source.cacheVersion)
+  return (await toolCache()).cacheDir(extracted, cacheName(source.tool), source.cacheVersion)
 }
 
 async function installTool(

@@ -1,14 +1,11 @@
 // The flow: read inputs once, then one group per phase. Errors end in core.setFailed.
 import * as core from '@actions/core'
-import { parseImages, registryCredentials, resolveDigests } from './access.ts'
-import { createAzureIdentity, type AzureIdentity } from './azure.ts'
+import type { AzureIdentity } from './azure.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import { getInputs, type Inputs } from './inputs.ts'
 import { install, type InstallResult } from './install.ts'
-import { resolveSigningCertificate } from './keyvault.ts'
 import { detectPlatform } from './platform.ts'
 import { post } from './post.ts'
-import { preflight } from './preflight.ts'
 import { isPost, markMainStarted, saveCleanup, saveWorkDir } from './state.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
@@ -91,6 +88,9 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     const { planBuild } = await import('./build.ts')
     planBuild(inputs)
   }
+  // Phase modules load only when a command needs them: `setup` parses none of them.
+  const working = commands.has('build') || commands.has('sign') || commands.has('verify')
+  const { preflight } = await import('./preflight.ts')
   const checked = await preflight(inputs, workspace)
   const platform = detectPlatform()
   const installed = await core.group('Install notation and the azure-kv plugin', () =>
@@ -106,8 +106,10 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   core.setOutput('notation-version', installed.notation.version)
   core.setOutput('notation-path', installed.notation.path)
   core.info(`notation ${installed.notation.version} is ready at ${installed.notation.path}`)
-  if (!commands.has('build') && !commands.has('sign') && !commands.has('verify')) return
+  if (!working) return
 
+  const { createAzureIdentity } = await import('./azure.ts')
+  const { parseImages, registryCredentials, resolveDigests } = await import('./access.ts')
   const azure = once(() => createAzureIdentity(inputs.azure))
   // Registries may be reached anonymously when no Azure identity is configured at all.
   const optionalAzure = once(async (): Promise<AzureIdentity | undefined> => {
@@ -166,6 +168,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   if (needsCertificate(inputs)) {
     identity = await azure()
     const credential = identity.credential
+    const { resolveSigningCertificate } = await import('./keyvault.ts')
     certificate = await core.group('Key Vault certificate', () =>
       resolveSigningCertificate(inputs.keyVault, {
         credential,
