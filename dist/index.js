@@ -3,6 +3,6 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/index.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { run } = await import("./chunks/main-5PNZAQJE.js");
+var { run } = await import("./chunks/main-4LETTTSN.js");
 await run();
 process.exit();
