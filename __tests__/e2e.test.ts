@@ -204,6 +204,25 @@ registryDescribe('sign and verify end to end', () => {
     assert.equal(signs(), signsBefore, 'nothing was signed')
   })
 
+  test('a Key Vault refusal to sign names the missing permission and the image', async () => {
+    e2e.stack.keyVault.vault.deny('keys/sign')
+    try {
+      const run = await e2e.run({
+        ...e2e.azureInputs,
+        command: 'sign',
+        certificate: 'wabbit-networks-io',
+        images: image.reference
+      })
+      assert.equal(run.code, 1)
+      const errors = run.errors.join('\n')
+      assert.match(errors, /Signing failed for 1 of 1 image/)
+      assert.ok(errors.includes(image.reference), errors)
+      assert.match(errors, /keys sign permission/)
+    } finally {
+      e2e.stack.keyVault.vault.allow('keys/sign')
+    }
+  })
+
   test('the post step removes the job-private config folder', async () => {
     const run = await e2e.run({ command: 'setup' }, { post: true })
     assert.equal(run.code, 0)
