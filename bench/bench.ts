@@ -113,6 +113,27 @@ await measure('bundle start-up, no compile cache', () =>
   })
 )
 
+// The same, as the process itself sees it: process start until run() has begun.
+await measure('process start to run() begun (as logged)', async () => {
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE], {
+      env: {
+        ...process.env,
+        INPUT_COMMAND: 'not-a-command',
+        GITHUB_STATE: '/dev/null',
+        GITHUB_OUTPUT: '/dev/null'
+      }
+    })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', () => resolve(out))
+  })
+  const logged = /notation-akv-action started in ([\d.]+) ms/.exec(output)?.[1]
+  if (logged === undefined) throw new Error(`no start-up line in: ${output}`)
+  return Number(logged)
+})
+
 const cold = await measure('setup, cold tool cache (25 MB archive)', async () => {
   const dirs = await makeRunnerDirs()
   try {

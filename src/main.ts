@@ -10,6 +10,8 @@ import { isPost, markMainStarted, saveCleanup, saveWorkDir } from './state.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
 export async function run(): Promise<void> {
+  // performance.now() counts from process start: what the action costs before it does anything.
+  core.debug(`notation-akv-action started in ${performance.now().toFixed(1)} ms`)
   if (isPost()) {
     await post()
     return
