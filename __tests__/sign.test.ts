@@ -240,12 +240,12 @@ describe('notation helpers', () => {
       clientId: 'c',
       federatedToken: async () => 'x'
     }
-    const azure = pluginEnv(oidc, source, '/work/token')
+    const azure = pluginEnv(oidc, source, '/home/runner/work/_temp/token')
     assert.deepEqual(azure, {
       AZURE_AUTHORITY_HOST: 'https://login.example',
       AZURE_TENANT_ID: 't',
       AZURE_CLIENT_ID: 'c',
-      AZURE_FEDERATED_TOKEN_FILE: '/work/token'
+      AZURE_FEDERATED_TOKEN_FILE: '/home/runner/work/_temp/token'
     })
     const env = notationEnv({
       configDir: '/c',
