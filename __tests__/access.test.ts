@@ -27,6 +27,7 @@ const subjectAttributes = (dn: string) => checkNotaryDN(dn).attributes
 import { startStack, type Stack } from './stack/stack.ts'
 import { captureOutput } from './support/capture.ts'
 import { registryDescribe } from './support/stack-env.ts'
+import { defaultInputs } from './support/inputs.ts'
 
 const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }
 
@@ -34,12 +35,7 @@ function keyVaultInputs(
   stack: Stack,
   overrides: Partial<Inputs['keyVault']> = {}
 ): Inputs['keyVault'] {
-  return {
-    vaultUrl: stack.keyVault.url,
-    createCertificate: false,
-    policy: { validityMonths: 12, keyType: 'RSA', keySize: 2048, keyCurve: 'P-256' },
-    ...overrides
-  }
+  return { ...defaultInputs().keyVault, vaultUrl: stack.keyVault.url, ...overrides }
 }
 
 let stack: Stack
@@ -169,16 +165,7 @@ describe('Key Vault certificate', () => {
   // ca-certs is read by preflight (as the action does before any token is requested).
   const resolve = async (overrides: Partial<Inputs['keyVault']>) => {
     const inputs = keyVaultInputs(stack, overrides)
-    const { caChain } = await preflight(
-      {
-        commands: ['sign'],
-        notation: { version: '1.3.2' },
-        keyVault: inputs,
-        verify: { trustStoreCertificates: [] },
-        sign: {}
-      } as unknown as Inputs,
-      workspace
-    )
+    const { caChain } = await preflight({ ...defaultInputs(), keyVault: inputs }, workspace)
     return resolveSigningCertificate(inputs, {
       credential: identity.credential,
       ...(caChain ? { caChain } : {})

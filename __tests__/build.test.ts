@@ -17,6 +17,7 @@ import { fetchManifest, httpsRequest } from './stack/images.ts'
 import { startStack, type Stack } from './stack/stack.ts'
 import { captureOutput } from './support/capture.ts'
 import { registryDescribe } from './support/stack-env.ts'
+import { defaultInputs } from './support/inputs.ts'
 
 const SUBSCRIPTION = '00000000-1111-2222-3333-444444444444'
 
@@ -27,39 +28,18 @@ function makeInputs(
     azure?: Partial<Inputs['azure']>
   } = {}
 ): Inputs {
+  const base = defaultInputs()
   return {
+    ...base,
     commands: ['build', 'sign', 'verify'],
     images: over.images ?? ['myacr.azurecr.io/app:v1'],
-    notation: { version: '1.3.2' },
-    plugin: { version: '1.2.1' },
     azure: {
       credential: 'environment',
       subscriptionId: SUBSCRIPTION,
       resourceGroup: 'rg',
       ...over.azure
     },
-    keyVault: {
-      createCertificate: false,
-      policy: { validityMonths: 12, keyType: 'RSA', keySize: 2048, keyCurve: 'P-256' }
-    },
-    registry: {},
-    sign: {
-      signatureFormat: 'cose',
-      userMetadata: [],
-      forceReferrersTag: true,
-      pluginConfig: [],
-      skipIfSigned: false
-    },
-    maxConcurrency: 4,
-    verify: {
-      registryScopes: [],
-      trustedIdentities: [],
-      level: 'strict',
-      trustStoreCertificates: [],
-      userMetadata: []
-    },
-    build: { context: '.', args: [], secretArgs: [], ...over.build },
-    cleanup: true
+    build: { ...base.build, context: '.', ...over.build }
   }
 }
 

@@ -56,42 +56,14 @@ import { installAzureKvStandin, readAzureKvLog } from './support/azure-kv.ts'
 import { captureOutput } from './support/capture.ts'
 import { installNotationStandin, type InstalledStandin } from './support/notation.ts'
 import { registryDescribe } from './support/stack-env.ts'
+import { defaultInputs } from './support/inputs.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 const HEX = /^sha256:[0-9a-f]{64}$/
 
 function baseInputs(sign: Partial<Inputs['sign']> = {}, more: Partial<Inputs> = {}): Inputs {
-  return {
-    commands: ['sign'],
-    images: [],
-    notation: { version: '1.3.2' },
-    plugin: { version: '1.2.1' },
-    azure: { credential: 'oidc' },
-    keyVault: {
-      createCertificate: false,
-      policy: { validityMonths: 12, keyType: 'RSA', keySize: 2048, keyCurve: 'P-256' }
-    },
-    registry: {},
-    sign: {
-      signatureFormat: 'cose',
-      userMetadata: [],
-      forceReferrersTag: true,
-      pluginConfig: [],
-      skipIfSigned: false,
-      ...sign
-    },
-    maxConcurrency: 4,
-    verify: {
-      registryScopes: [],
-      trustedIdentities: [],
-      level: 'strict',
-      trustStoreCertificates: [],
-      userMetadata: []
-    },
-    build: { args: [], secretArgs: [] },
-    cleanup: true,
-    ...more
-  }
+  const base = defaultInputs()
+  return { ...base, azure: { credential: 'oidc' }, sign: { ...base.sign, ...sign }, ...more }
 }
 
 // ---------------------------------------------------------------------------------------------

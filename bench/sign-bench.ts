@@ -20,6 +20,7 @@ import { startStack, type Stack } from '../__tests__/stack/stack.ts'
 import { captureOutput } from '../__tests__/support/capture.ts'
 import { installNotationStandin, writeTestPlugin } from '../__tests__/support/notation.ts'
 import { REGISTRY_INSTALL_HINT, registryAvailable } from '../__tests__/support/stack-env.ts'
+import { defaultInputs } from '../__tests__/support/inputs.ts'
 
 export interface SignBenchOptions {
   runs?: number
@@ -59,35 +60,7 @@ function median(values: number[]): number {
 }
 
 function inputs(maxConcurrency: number): Inputs {
-  return {
-    commands: ['sign'],
-    images: [],
-    notation: { version: '1.3.2' },
-    plugin: { version: '1.2.1' },
-    azure: { credential: 'auto' },
-    keyVault: {
-      createCertificate: false,
-      policy: { validityMonths: 12, keyType: 'RSA', keySize: 2048, keyCurve: 'P-256' }
-    },
-    registry: {},
-    sign: {
-      signatureFormat: 'cose',
-      userMetadata: [],
-      forceReferrersTag: true,
-      pluginConfig: [],
-      skipIfSigned: false
-    },
-    maxConcurrency,
-    verify: {
-      registryScopes: [],
-      trustedIdentities: [],
-      level: 'strict',
-      trustStoreCertificates: [],
-      userMetadata: []
-    },
-    build: { args: [], secretArgs: [] },
-    cleanup: true
-  }
+  return { ...defaultInputs(), maxConcurrency }
 }
 
 interface Bench {

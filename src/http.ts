@@ -48,6 +48,18 @@ async function readBounded(response: Response, method: string): Promise<Buffer> 
   return body
 }
 
+/** A transient status that carries its answer, so the last one can be handed back when retries run out. */
+class TransientAnswer extends TransientError {
+  readonly response: HttpResponse
+  constructor(response: HttpResponse) {
+    super(
+      `HTTP ${response.status} ${serverMessage(response) ?? response.statusText}`,
+      parseRetryAfter(response.headers.get('retry-after'))
+    )
+    this.response = response
+  }
+}
+
 export async function httpRequest(
   label: string,
   url: string,
@@ -55,7 +67,6 @@ export async function httpRequest(
   options: HttpOptions = {}
 ): Promise<HttpResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  let last: HttpResponse | undefined
   try {
     return await withRetry(
       label,
@@ -72,13 +83,7 @@ export async function httpRequest(
           body: await readBounded(response, (init.method ?? 'GET').toUpperCase()),
           url
         }
-        if (isTransientStatus(response.status)) {
-          last = result
-          throw new TransientError(
-            `HTTP ${response.status} ${serverMessage(result) ?? response.statusText}`,
-            parseRetryAfter(response.headers.get('retry-after'))
-          )
-        }
+        if (isTransientStatus(response.status)) throw new TransientAnswer(result)
         if (options.json && response.status >= 200 && response.status < 300) {
           try {
             JSON.parse(result.body.toString('utf8'))
@@ -94,8 +99,7 @@ export async function httpRequest(
     )
   } catch (error) {
     // Out of attempts on a transient status: hand back the last answer so the caller can word it.
-    if (last && error instanceof TransientError && error.message.startsWith(`HTTP ${last.status}`))
-      return last
+    if (error instanceof TransientAnswer) return error.response
     throw error
   }
 }

@@ -67,10 +67,3 @@ export function formatReference(ref: {
 export function registryOrigin(registry: string): string {
   return /^localhost(:\d+)?$/.test(registry) ? `http://${registry}` : `https://${registry}`
 }
-
-/** ACR login servers across Azure clouds. */
-export function isAcrHost(registry: string): boolean {
-  return /\.azurecr\.(io|cn|us)$|\.azurecr\.microsoft\.scloud$|\.azurecr\.eaglex\.ic\.gov$/.test(
-    registry.replace(/:\d+$/, '')
-  )
-}
