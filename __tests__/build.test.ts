@@ -694,11 +694,12 @@ registryDescribe('runBuild against the stack', () => {
   ]
   for (const [name, inputs, input] of early) {
     test(`${name} fails before any ARM call`, async () => {
+      const tokensBefore = stack.entra.issued
       const { error } = await captureOutput(() => runBuild(options({ inputs: inputs() })))
       assert.ok(error instanceof InputError, String(error))
       assert.equal(error.input, input)
       assert.deepEqual(armCalls(), [])
-      assert.equal(stack.entra.issued >= 0, true)
+      assert.equal(stack.entra.issued, tokensBefore, 'no Azure token was requested')
     })
   }
 })
