@@ -6,8 +6,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { InputError } from '../src/errors.ts'
+import { GO_FOLDS_INTO_ASCII, goFoldName, jsonValue, parseJsonTree } from '../src/go-json.ts'
 import {
   assertValidTrustPolicy,
+  canonicalTrustPolicy,
   checkNotaryDN,
   defaultScopes,
   formatDistinguishedName,
@@ -25,7 +27,11 @@ import {
   type TrustPolicyDocument
 } from '../src/trust-policy.ts'
 import type { ResolvedImage } from '../src/types.ts'
-import { loadPolicy, validatePolicy as standinValidate } from './fixtures/notation/policy.ts'
+import {
+  decodePolicy,
+  loadPolicy,
+  validatePolicy as standinValidate
+} from './fixtures/notation/policy.ts'
 import type { PolicyDocument } from './fixtures/notation/policy.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
@@ -415,8 +421,14 @@ describe('validateTrustPolicy', () => {
     const { problems } = broken(d => {
       statement(d).RegistryScopes = statement(d).registryScopes
       delete statement(d).registryScopes
+      statement(d, 1)['\u017fignatureVerification'] = statement(d, 1).signatureVerification
+      delete (statement(d, 1) as Record<string, unknown>).signatureVerification
+      d.Version = d.version
+      delete d.version
     })
     assert.ok(problems.some(p => /property "RegistryScopes": write it as "registryScopes"/.test(p)))
+    assert.ok(problems.some(p => /write it as "signatureVerification"/.test(p)))
+    assert.ok(problems.some(p => /property "Version": write it as "version"/.test(p)))
   })
 
   test('assertValidTrustPolicy throws one InputError with every message', () => {
@@ -434,6 +446,226 @@ describe('validateTrustPolicy', () => {
         for (const p of problems) assert.ok(error.message.includes(p))
         return true
       }
+    )
+  })
+})
+
+/** A valid statement as JSON text, for documents whose keys JSON.stringify could not write. */
+function statementJson(name: string, level = 'strict', scopes = ['*']): string {
+  return JSON.stringify({
+    name,
+    registryScopes: scopes,
+    signatureVerification: { level },
+    trustStores: ['ca:x'],
+    trustedIdentities: ['*']
+  })
+}
+
+describe("keys as notation reads them (Go's encoding/json)", () => {
+  const refused = async (text: string, ...messages: RegExp[]): Promise<string> => {
+    let message = ''
+    await assert.rejects(parseTrustPolicy(text), (error: unknown) => {
+      assert.ok(error instanceof InputError)
+      assert.equal(error.input, 'trust-policy')
+      message = error.message
+      return true
+    })
+    for (const m of messages) assert.match(message, m)
+    return message
+  }
+
+  test("goFoldName is Go's foldName for every rune that can meet an ASCII field name", () => {
+    assert.equal(goFoldName('trustPolicies'), 'TRUSTPOLICIES')
+    assert.equal(goFoldName('tru\u017ftPolicies'), 'TRUSTPOLICIES')
+    assert.equal(goFoldName('\u212aind'), goFoldName('kind'))
+    // Go keeps the Turkish dotted and dotless i in orbits of their own (caseOrbit maps them to
+    // themselves), so they never fold to I, unlike toUpperCase.
+    assert.notEqual(goFoldName('trustPol\u0131c\u0131es'), 'TRUSTPOLICIES')
+    assert.notEqual(goFoldName('trustPol\u0130c\u0130es'), 'TRUSTPOLICIES')
+    // Cross-check against an independent source: JavaScript's /iu matching is Unicode simple case
+    // folding too. The non-ASCII runes that fold to an ASCII letter are exactly the two Go's table
+    // names; every one of them folds to what goFoldName says.
+    const intoAscii: string[] = []
+    for (let point = 0x80; point <= 0x10ffff; point++) {
+      if (point >= 0xd800 && point <= 0xdfff) continue
+      const char = String.fromCodePoint(point)
+      if (/^[a-z]$/iu.test(char)) intoAscii.push(char)
+    }
+    assert.deepEqual(intoAscii.sort(), [...GO_FOLDS_INTO_ASCII.keys()].sort())
+    for (const [char, folded] of GO_FOLDS_INTO_ASCII) {
+      assert.ok(new RegExp(`^${folded}$`, 'iu').test(char))
+      assert.equal(goFoldName(char), folded)
+    }
+  })
+
+  test('the tree keeps every key; its value is what JSON.parse gives', () => {
+    const text =
+      '{"a": 1, "b": [true, null, -1.5e3, "x\\u0041"], "a": {"__proto__": {"c": 2}}, "": {}}'
+    const tree = parseJsonTree(text)
+    assert.equal(tree.kind, 'object')
+    assert.deepEqual(tree.kind === 'object' ? tree.members.map(m => m.key) : [], [
+      'a',
+      'b',
+      'a',
+      ''
+    ])
+    assert.deepEqual(jsonValue(tree), JSON.parse(text))
+    const value = jsonValue(tree) as { a: Record<string, unknown> }
+    assert.ok(Object.hasOwn(value.a, '__proto__'), '__proto__ stays an own property')
+    assert.equal(Object.getPrototypeOf(value.a), Object.prototype)
+  })
+
+  test('a second trustPolicies under another case is refused, naming both keys', async () => {
+    const hidden = `{"version": "1.0", "trustPolicies": [${statementJson('visible')}], "TrustPolicies": [${statementJson('hidden', 'audit')}]}`
+    await refused(
+      hidden,
+      /^Input 'trust-policy': inline JSON has keys notation reads differently: /,
+      /top level: keys "trustPolicies" and "TrustPolicies" all set "trustPolicies"/,
+      /the last one wins: "TrustPolicies"/
+    )
+    // The notation stand-in decodes as Go does: it enforces the hidden statement.
+    assert.equal(decodePolicy(hidden).trustPolicies[0]?.name, 'hidden')
+  })
+
+  test('inside a statement, \u017fignatureVerification is refused and shown escaped', async () => {
+    const statement = JSON.parse(statementJson('s')) as Record<string, unknown>
+    const text = JSON.stringify({ version: '1.0', trustPolicies: [statement] }).replace(
+      '"trustStores"',
+      '"\\u017fignatureVerification": {"level": "audit"}, "trustStores"'
+    )
+    const message = await refused(
+      text,
+      /trustPolicies\[0\]: keys "signatureVerification" and "\\u017fignatureVerification" all set "signatureVerification"/
+    )
+    assert.doesNotMatch(message, /\u017f/, 'the lookalike is never printed as such')
+    assert.equal(decodePolicy(text).trustPolicies[0]?.signatureVerification.level, 'audit')
+  })
+
+  test('an exact duplicate key is refused, at any depth, though JSON.parse hides it', async () => {
+    await refused(
+      `{"version": "2.0", "version": "1.0", "trustPolicies": [${statementJson('a')}]}`,
+      /top level: "version" is written 2 times/
+    )
+    await refused(
+      `{"version": "1.0", "trustPolicies": [{"name": "a", "name": "b", "registryScopes": ["*"], "signatureVerification": {"level": "strict", "level": "audit"}, "trustStores": ["ca:x"], "trustedIdentities": ["*"]}]}`,
+      /trustPolicies\[0\]: "name" is written 2 times/,
+      /trustPolicies\[0\]\.signatureVerification: "level" is written 2 times/,
+      /\(2 problems\)/
+    )
+    await refused(
+      `{"version": "1.0", "trustPolicies": [{"name": "a", "registryScopes": ["*"], "signatureVerification": {"level": "strict", "override": {"revocation": "log", "revocation": "skip"}}, "trustStores": ["ca:x"], "trustedIdentities": ["*"]}]}`,
+      /trustPolicies\[0\]\.signatureVerification\.override: "revocation" is written 2 times/
+    )
+  })
+
+  test('Kelvin-sign keys collide with their ASCII spelling', async () => {
+    // No notation property has a "k", so the Kelvin sign cannot hide one; two keys Go takes for
+    // one name are refused all the same, wherever they are.
+    await refused(
+      `{"version": "1.0", "trustPolicies": [${statementJson('a')}], "kind": "strict", "\\u212aind": "audit"}`,
+      /top level: keys "kind" and "\\u212aind" are one name to notation/
+    )
+  })
+
+  test('a key that names a property only by folding is refused, as notation would read it', async () => {
+    await refused(
+      `{"Version": "1.0", "tru\\u017ftPolicies": [${statementJson('a')}]}`,
+      /top level: key "Version" is read by notation as "version"/,
+      /top level: key "tru\\u017ftPolicies" is read by notation as "trustPolicies"/
+    )
+  })
+
+  test('a property written at the wrong level is refused: a reader takes it for the setting', async () => {
+    await refused(
+      `{"version": "1.0", "trustPolicies": [{"name": "a", "registryScopes": ["*"], "signatureVerification": {"level": "audit"}, "Level": "strict", "trustStores": ["ca:x"], "trustedIdentities": ["*"]}], "trustedIdentities": ["x"]}`,
+      /trustPolicies\[0\]: "Level" is not a property here \("level" belongs in a statement's signatureVerification\); notation ignores it\./,
+      /top level: "trustedIdentities" is not a property here \("trustedIdentities" belongs in a statement \(in trustPolicies\)\)/
+    )
+  })
+
+  test('problems inside the hidden statements are found too', async () => {
+    await refused(
+      `{"version": "1.0", "trustPolicies": [${statementJson('a')}], "TRUSTPOLICIES": [{"name": "b", "Name": "c"}]}`,
+      /top level: keys "trustPolicies" and "TRUSTPOLICIES"/,
+      /TRUSTPOLICIES\[0\]: keys "name" and "Name" all set "name"/
+    )
+  })
+
+  test('unknown keys are warned about, not refused; dotless i matches nothing for Go', async () => {
+    const parsed = await parseTrustPolicy(
+      `{"$schema": "x", "version": "1.0", "trustPol\\u0131cies": [], "trustPolicies": [{"comment": "x", "name": "a", "registryScopes": ["*"], "signatureVerification": {"level": "skip", "note": 1}}]}`
+    )
+    assert.deepEqual(parsed.warnings, [
+      'trust policy: notation ignores "$schema" (top level), "trustPol\\u0131cies" (top level), "comment" (trustPolicies[0]), "note" (trustPolicies[0].signatureVerification): not trust policy properties; the trustpolicy.json the action writes leaves them out.'
+    ])
+    assert.doesNotThrow(() => assertValidTrustPolicy(parsed.document))
+  })
+
+  test('strings Go would read differently are refused: unpaired surrogates, invalid UTF-8', async () => {
+    await refused(
+      `{"version": "1.0", "trustPolicies": [${statementJson('a\ud800')}]}`,
+      /unpaired surrogate/
+    )
+    const root = await mkdtemp(path.join(os.tmpdir(), 'trust-policy-utf8-'))
+    try {
+      const text = `{"version": "1.0", "trustPolicies": [${statementJson('a')}]}`
+      await writeFile(
+        path.join(root, 'policy.json'),
+        Buffer.concat([
+          Buffer.from(text.replace('"a"', '"a')),
+          Buffer.from([0xe2, 0x82]),
+          Buffer.from('"')
+        ])
+      )
+      await assert.rejects(
+        parseTrustPolicy('policy.json', { workspace: root }),
+        /Input 'trust-policy': 'policy\.json' is not UTF-8 text\./
+      )
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+
+  test('deep nesting is refused without exhausting the stack, valid or not', async () => {
+    await refused(`{"a": ${'['.repeat(100)}${']'.repeat(100)}}`, /nests deeper than 64 levels/)
+    await refused(`{"a": ${'['.repeat(200_000)}`, /is not valid JSON/)
+  })
+
+  test('canonicalTrustPolicy keeps only validated fields, in one order', async () => {
+    const parsed = await parseTrustPolicy(
+      ` {"trustPolicies": [{"trustedIdentities": ["*"], "comment": 1, "trustStores": ["ca:x"], "signatureVerification": {"verifyTimestamp": "", "override": {"expiry": "log", "authenticity": "enforce"}, "level": "strict"}, "registryScopes": ["*"], "name": "n"}, {"name": "s", "registryScopes": ["r.io/a"], "signatureVerification": {"level": "skip", "override": null}, "trustStores": null, "trustedIdentities": []}], "version": "1.0"} `
+    )
+    assertValidTrustPolicy(parsed.document)
+    const canonical = canonicalTrustPolicy(parsed.document)
+    assert.equal(
+      JSON.stringify(canonical),
+      JSON.stringify({
+        version: '1.0',
+        trustPolicies: [
+          {
+            name: 'n',
+            registryScopes: ['*'],
+            signatureVerification: {
+              level: 'strict',
+              override: { authenticity: 'enforce', expiry: 'log' }
+            },
+            trustStores: ['ca:x'],
+            trustedIdentities: ['*']
+          },
+          { name: 's', registryScopes: ['r.io/a'], signatureVerification: { level: 'skip' } }
+        ]
+      })
+    )
+    assert.deepEqual(canonicalTrustPolicy(canonical), canonical, 'idempotent')
+    // What Go decodes from the canonical text is the validated policy.
+    const decoded = decodePolicy(JSON.stringify(canonical))
+    assert.doesNotThrow(() => standinValidate(decoded))
+    assert.deepEqual(
+      decoded.trustPolicies.map(s => [s.name, s.signatureVerification.level, s.trustStores]),
+      [
+        ['n', 'strict', ['ca:x']],
+        ['s', 'skip', []]
+      ]
     )
   })
 })
@@ -554,21 +786,15 @@ describe('policyWarnings', () => {
       'statement "everything-else": no "ca" trust store: signatures made by notation (notary.x509 scheme) verify only against ca stores.'
     ])
   })
-  test('skip with the global scope and unknown properties', () => {
-    const doc = {
+  test('skip with the global scope', () => {
+    const doc: TrustPolicyDocument = {
       version: '1.0',
       trustPolicies: [
-        {
-          name: 'all',
-          registryScopes: ['*'],
-          signatureVerification: { level: 'skip' },
-          comment: 'x'
-        }
+        { name: 'all', registryScopes: ['*'], signatureVerification: { level: 'skip' } }
       ]
-    } as unknown as TrustPolicyDocument
+    }
     const warnings = policyWarnings(doc)
     assert.ok(warnings.some(w => /forbids level "skip" with the global scope/.test(w)))
-    assert.ok(warnings.some(w => /"comment" are not trust policy properties/.test(w)))
   })
 })
 

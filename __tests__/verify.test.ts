@@ -158,6 +158,56 @@ registryDescribe('verify end to end', () => {
     assert.equal(e2e.stack.entra.server.calls.length, entraCalls, 'no Azure token was requested')
   })
 
+  test('the trustpolicy.json written is the validated policy, serialized: never the given text', async () => {
+    const workspace = e2e.dirs.workspace
+    await writeFile(path.join(workspace, 'signer.pem'), leafPem)
+    const scope = `${e2e.stack.registry.host}/app`
+    // Valid, but laid out its own way: spacing, key order, properties notation ignores, null and
+    // empty optional fields.
+    const given = `
+      { "$comment": "reviewed by security",
+        "trustPolicies":[ {"trustedIdentities" : [ "x509.subject: ${SUBJECT}" ],
+          "trustStores":["ca:mine"], "note": {"owner": "team"},
+          "signatureVerification": { "verifyTimestamp": "", "override": null, "level": "strict" },
+          "registryScopes": [ "${scope}" ], "name": "mine" } ],
+        "version": "1.0" }\n`
+    await writeFile(path.join(workspace, 'messy-policy.json'), given)
+    const run = await e2e.run({
+      command: 'verify',
+      images: signed,
+      'trust-policy': 'messy-policy.json',
+      'trust-store': 'ca:mine',
+      'trust-store-certificates': 'signer.pem',
+      'azure-credential': 'auto',
+      'registry-username': '00000000-0000-0000-0000-000000000000',
+      'registry-password': (
+        await e2e.stack.registry.credentials({ subject: e2e.stack.principalId })
+      ).password
+    })
+    assert.equal(run.code, 0, run.stdout)
+    const config = run.exportedEnv['NOTATION_CONFIG'] ?? ''
+    const expected = {
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: 'mine',
+          registryScopes: [scope],
+          signatureVerification: { level: 'strict' },
+          trustStores: ['ca:mine'],
+          trustedIdentities: [`x509.subject: ${SUBJECT}`]
+        }
+      ]
+    }
+    assert.equal(
+      await readFile(path.join(config, 'trustpolicy.json'), 'utf8'),
+      `${JSON.stringify(expected, null, 2)}\n`
+    )
+    assert.match(
+      run.stdout,
+      /::warning::trust policy: notation ignores "\$comment" \(top level\), "note" \(trustPolicies\[0\]\)/
+    )
+  })
+
   test('an image no policy statement covers is refused before notation runs', async () => {
     const verifies = () => e2e.notationCalls().filter(c => c.argv[0] === 'verify').length
     const before = verifies()

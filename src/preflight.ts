@@ -8,6 +8,7 @@ import { InputError } from './errors.ts'
 import { parseReference } from './reference.ts'
 import {
   assertValidTrustPolicy,
+  canonicalTrustPolicy,
   generateTrustPolicy,
   parseTrustPolicy,
   uncoveredImages,
@@ -22,7 +23,10 @@ import {
 import { derToPem, isSelfSigned } from './x509.ts'
 
 export interface Preflight {
+  /** The given trust policy, validated and rebuilt from its validated fields (never the text). */
   trustPolicy?: TrustPolicyDocument
+  /** Properties of the given trust policy that notation ignores. */
+  trustPolicyWarnings: string[]
   trustStoreCertificates?: LoadedCertificate[]
   /** Validity warnings about the trust store certificates. */
   trustStoreWarnings: string[]
@@ -39,15 +43,16 @@ export async function preflight(
   workspace: string,
   now = new Date()
 ): Promise<Preflight> {
-  const result: Preflight = { trustStoreWarnings: [] }
+  const result: Preflight = { trustPolicyWarnings: [], trustStoreWarnings: [] }
   // The version to install is known now: a flag it lacks is refused before it is downloaded.
   if (inputs.commands.includes('sign')) refuseUnsupportedFlags(inputs, inputs.notation.version)
   await checkBuildContext(inputs, workspace)
   const verifying = inputs.commands.includes('verify')
   if (verifying && inputs.verify.trustPolicy !== undefined) {
-    const { document } = await parseTrustPolicy(inputs.verify.trustPolicy, { workspace })
+    const { document, warnings } = await parseTrustPolicy(inputs.verify.trustPolicy, { workspace })
     assertValidTrustPolicy(document)
-    result.trustPolicy = document
+    result.trustPolicy = canonicalTrustPolicy(document)
+    result.trustPolicyWarnings = warnings
   }
   if (verifying) checkCoverage(inputs, result.trustPolicy)
   if (verifying && inputs.verify.trustStoreCertificates.length > 0) {

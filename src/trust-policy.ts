@@ -5,6 +5,19 @@ import { randomBytes } from 'node:crypto'
 import { lstat, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from './errors.ts'
+import {
+  JSON_LITERAL,
+  JSON_NUMBER,
+  JSON_STRING,
+  JsonLimitError,
+  MAX_JSON_DEPTH,
+  checkGoKeys,
+  goFoldName,
+  jsonValue,
+  parseJsonTree,
+  type GoShape,
+  type JsonNode
+} from './go-json.ts'
 import type { TrustStoreType, VerificationLevel } from './inputs.ts'
 import type { ResolvedImage } from './types.ts'
 
@@ -48,14 +61,37 @@ const STORE_TYPES: readonly string[] = ['ca', 'signingAuthority', 'tsa']
 const STORE_NAME = /^[a-zA-Z0-9_.-]+$/
 const WILDCARD = '*'
 const X509_SUBJECT = 'x509.subject'
-const STATEMENT_KEYS = new Set([
-  'name',
-  'registryScopes',
-  'signatureVerification',
-  'trustStores',
-  'trustedIdentities'
-])
-const VERIFICATION_KEYS = new Set(['level', 'override', 'verifyTimestamp'])
+
+// notation-go 1.3.2's trustpolicy.Document as Go's encoding/json decodes it: the json tags of its
+// struct fields (verifier/trustpolicy oci.go and trustpolicy.go), nested as they are decoded.
+const VALUE: GoShape = { kind: 'value' }
+const VERIFICATION_FIELDS = {
+  level: VALUE,
+  override: { kind: 'map' },
+  verifyTimestamp: VALUE
+} as const satisfies Record<string, GoShape>
+const STATEMENT_FIELDS = {
+  name: VALUE,
+  registryScopes: VALUE,
+  signatureVerification: {
+    kind: 'struct',
+    name: "a statement's signatureVerification",
+    fields: VERIFICATION_FIELDS
+  },
+  trustStores: VALUE,
+  trustedIdentities: VALUE
+} as const satisfies Record<string, GoShape>
+const DOCUMENT_FIELDS = {
+  version: VALUE,
+  trustPolicies: {
+    kind: 'slice',
+    of: { kind: 'struct', name: 'a statement (in trustPolicies)', fields: STATEMENT_FIELDS }
+  }
+} as const satisfies Record<string, GoShape>
+const DOCUMENT_SHAPE: GoShape = { kind: 'struct', name: 'the top level', fields: DOCUMENT_FIELDS }
+const DOCUMENT_KEYS = new Set(Object.keys(DOCUMENT_FIELDS))
+const STATEMENT_KEYS = new Set(Object.keys(STATEMENT_FIELDS))
+const VERIFICATION_KEYS = new Set(Object.keys(VERIFICATION_FIELDS))
 /** Largest policy file read from the workspace (the inline input has its own limit). */
 const MAX_POLICY_BYTES = 1024 * 1024
 
@@ -109,32 +145,60 @@ export interface ParsedTrustPolicy {
   document: unknown
   /** 'inline' or the path as given. */
   source: string
+  /** Properties notation ignores (they are not written to the trustpolicy.json the action writes). */
+  warnings: string[]
 }
 
 /**
  * The `trust-policy` input: inline JSON (starting with `{`) or a file in the workspace.
  * `workspace` defaults to GITHUB_WORKSPACE (or the current directory outside Actions).
+ * Refused (InputError) unless notation would read every key as it is written: no two keys that
+ * Go's JSON decoding takes for one (exact duplicates, `trustPolicies` and `TrustPolicies`,
+ * `ſignatureVerification`…), no key that names a property only by Go's case folding.
  */
 export async function parseTrustPolicy(
   input: string,
   options: { workspace?: string } = {}
 ): Promise<ParsedTrustPolicy> {
   const value = input.trim()
-  if (value.startsWith('{')) {
-    return { document: parseJson(value, 'inline JSON'), source: 'inline' }
-  }
+  if (value.startsWith('{')) return readPolicyText(value, 'inline JSON', 'inline')
   const workspace = options.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd()
-  const text = (
-    await readWorkspaceFile('trust-policy', value, workspace, MAX_POLICY_BYTES)
-  ).toString('utf8')
-  return { document: parseJson(text, `'${value}'`), source: value }
+  const bytes = await readWorkspaceFile('trust-policy', value, workspace, MAX_POLICY_BYTES)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    // Go and JavaScript replace invalid bytes with U+FFFD differently: refuse rather than guess.
+    throw new InputError('trust-policy', `'${value}' is not UTF-8 text.`)
+  }
+  return readPolicyText(text, `'${value}'`, value)
 }
 
-function parseJson(text: string, what: string): unknown {
+function readPolicyText(text: string, what: string, source: string): ParsedTrustPolicy {
+  const tree = parseJson(text, what)
+  const { problems, ignored } = checkGoKeys(tree, DOCUMENT_SHAPE)
+  if (problems.length > 0) {
+    throw new InputError(
+      'trust-policy',
+      problems.length === 1
+        ? `${what} has keys notation reads differently: ${problems[0]}`
+        : `${what} has keys notation reads differently (${problems.length} problems):\n- ${problems.join('\n- ')}`
+    )
+  }
+  const warnings =
+    ignored.length === 0
+      ? []
+      : [
+          `trust policy: notation ignores ${ignored.join(', ')}: not ${ignored.length === 1 ? 'a trust policy property' : 'trust policy properties'}; the trustpolicy.json the action writes leaves ${ignored.length === 1 ? 'it' : 'them'} out.`
+        ]
+  return { document: jsonValue(tree), source, warnings }
+}
+
+/** The document's tree, every key kept; refused unless it is valid JSON holding an object. */
+function parseJson(text: string, what: string): JsonNode {
   const body = text.replace(/^\uFEFF/, '')
-  let document: unknown
   try {
-    document = JSON.parse(body)
+    JSON.parse(body)
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error))
       .replace(/\s+/g, ' ')
@@ -145,10 +209,19 @@ function parseJson(text: string, what: string): unknown {
     const where = `line ${before.length} column ${(before.at(-1)?.length ?? 0) + 1}, position ${offset}`
     throw new InputError('trust-policy', `${what} is not valid JSON (${where}): ${reason}.`)
   }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+  let tree: JsonNode
+  try {
+    tree = parseJsonTree(body)
+  } catch (error) {
+    if (error instanceof JsonLimitError) {
+      throw new InputError('trust-policy', `${what} ${error.message}.`)
+    }
+    throw error
+  }
+  if (tree.kind !== 'object') {
     throw new InputError('trust-policy', `${what} must be a JSON object ({"version": "1.0", ...}).`)
   }
-  return document
+  return tree
 }
 
 class JsonStop extends Error {
@@ -177,9 +250,11 @@ function jsonErrorOffset(text: string): number {
     if (match === null) stop()
     else i += match[0].length
   }
-  const value = (): void => {
+  const value = (depth: number): void => {
     space()
     const char = text[i]
+    // Stop where parseJsonTree would: the recursion stays bounded on hostile nesting.
+    if (depth > MAX_JSON_DEPTH) stop()
     if (char === '{' || char === '[') {
       const close = char === '{' ? '}' : ']'
       i++
@@ -192,12 +267,12 @@ function jsonErrorOffset(text: string): number {
         if (char === '{') {
           space()
           if (text[i] !== '"') stop()
-          token(STRING)
+          token(JSON_STRING)
           space()
           if (text[i] !== ':') stop()
           i++
         }
-        value()
+        value(depth + 1)
         space()
         if (text[i] === ',') i++
         else if (text[i] === close) {
@@ -206,12 +281,12 @@ function jsonErrorOffset(text: string): number {
         } else stop()
       }
     }
-    if (char === '"') token(STRING)
-    else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) token(NUMBER)
-    else token(LITERAL)
+    if (char === '"') token(JSON_STRING)
+    else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) token(JSON_NUMBER)
+    else token(JSON_LITERAL)
   }
   try {
-    value()
+    value(1)
     space()
     if (i < text.length) stop()
   } catch (error) {
@@ -220,10 +295,6 @@ function jsonErrorOffset(text: string): number {
   }
   return i
 }
-// eslint-disable-next-line no-control-regex -- control characters end a JSON string
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y
-const LITERAL = /true|false|null/y
 
 /**
  * Reads a file named by an input, relative to the workspace: refused when it resolves outside the
@@ -284,6 +355,13 @@ export function validateTrustPolicy(doc: unknown): string[] {
     problems.push('version must be the string "1.0".')
   } else if (doc.version !== '1.0') {
     problems.push(`version ${JSON.stringify(doc.version)} is not supported; it must be "1.0".`)
+  }
+  for (const key of Object.keys(doc)) {
+    if (!DOCUMENT_KEYS.has(key) && DOCUMENT_KEYS.has(caseMatch(key, DOCUMENT_KEYS))) {
+      problems.push(
+        `property "${key}": write it as "${caseMatch(key, DOCUMENT_KEYS)}" (names are case-sensitive here).`
+      )
+    }
   }
   const statements = doc.trustPolicies
   if (statements !== undefined && statements !== null && !Array.isArray(statements)) {
@@ -608,14 +686,6 @@ export function policyWarnings(doc: TrustPolicyDocument): string[] {
         `identities ${others.map(i => `"${i}"`).join(', ')} are not x509.subject; notation ignores them.`
       )
     }
-    const unknown = Object.keys(statement).filter(
-      key => !STATEMENT_KEYS.has(caseMatch(key, STATEMENT_KEYS))
-    )
-    if (unknown.length > 0) {
-      at(
-        `${unknown.map(k => `"${k}"`).join(', ')} are not trust policy properties; notation ignores them.`
-      )
-    }
     const stores = statement.trustStores ?? []
     if (level !== 'skip' && stores.length > 0 && !stores.some(s => s.startsWith('ca:'))) {
       at(
@@ -667,7 +737,43 @@ function repositoryOf(reference: string): string {
 // Writing
 
 /**
- * Writes `<configDir>/trustpolicy.json` as a regular 0600 file, atomically (a temporary file renamed
+ * The policy as notation reads it, rebuilt from its validated fields only (unknown properties, null
+ * and empty optional ones dropped), in one key order: what the action writes, whatever the text it
+ * was read from looked like. Pass only a document assertValidTrustPolicy accepted.
+ */
+export function canonicalTrustPolicy(doc: TrustPolicyDocument): TrustPolicyDocument {
+  return {
+    version: doc.version,
+    trustPolicies: doc.trustPolicies.map(statement => {
+      const given = statement.signatureVerification
+      const signatureVerification: SignatureVerification = { level: given.level }
+      const override: NonNullable<SignatureVerification['override']> = {}
+      for (const type of VALIDATION_TYPES as readonly ValidationType[]) {
+        const action = given.override?.[type]
+        if (given.override && Object.hasOwn(given.override, type) && action !== undefined) {
+          override[type] = action
+        }
+      }
+      if (Object.keys(override).length > 0) signatureVerification.override = override
+      // "" means the default ("always") to notation, as an absent value does.
+      if (given.verifyTimestamp) signatureVerification.verifyTimestamp = given.verifyTimestamp
+      const canonical: TrustPolicyStatement = {
+        name: statement.name,
+        registryScopes: [...statement.registryScopes],
+        signatureVerification
+      }
+      if (statement.trustStores?.length) canonical.trustStores = [...statement.trustStores]
+      if (statement.trustedIdentities?.length) {
+        canonical.trustedIdentities = [...statement.trustedIdentities]
+      }
+      return canonical
+    })
+  }
+}
+
+/**
+ * Writes `<configDir>/trustpolicy.json` (canonicalTrustPolicy of `doc`, never the user's text) as
+ * a regular 0600 file, atomically (a temporary file renamed
  * over it, which replaces a symlink rather than writing through it). Returns the path.
  */
 export async function writeTrustPolicy(
@@ -680,7 +786,7 @@ export async function writeTrustPolicy(
   if (existing?.isDirectory()) {
     throw new InputError('trust-policy', `${target} is a directory; notation needs a file there.`)
   }
-  await writeAtomically(target, `${JSON.stringify(doc, null, 2)}\n`)
+  await writeAtomically(target, `${JSON.stringify(canonicalTrustPolicy(doc), null, 2)}\n`)
   return target
 }
 
@@ -937,7 +1043,7 @@ function stringList(value: unknown, name: string, at: (message: string) => void)
   return value as string[]
 }
 
-/** Go's encoding/json matches keys case-insensitively; name the intended key for a near miss. */
+/** Go's encoding/json matches keys by Unicode case folding; name the intended key for a near miss. */
 function caseMatch(key: string, known: ReadonlySet<string>): string {
-  return [...known].find(k => k.toLowerCase() === key.toLowerCase()) ?? key
+  return [...known].find(k => goFoldName(k) === goFoldName(key)) ?? key
 }

@@ -171,7 +171,7 @@ export async function prepareTrust(
       `no trust policy statement covers ${uncovered.map(i => `${i.registry}/${i.repository}`).join(', ')}.`
     )
   }
-  warnings.push(...policyWarnings(policy))
+  warnings.push(...ctx.preflight.trustPolicyWarnings, ...policyWarnings(policy))
   const files = await writeTrustStore(
     ctx.configDir,
     store,
