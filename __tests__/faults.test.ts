@@ -75,8 +75,6 @@ interface PathSpec {
   refusal: { status: number; body: unknown; message: string }
   /** Its answer has no body: a truncate fault has nothing to cut (the answer arrives whole). */
   emptyAnswer?: boolean
-  /** Calls a refusal costs (a HEAD refused is asked again by GET, for the message). */
-  refusalCalls?: number
   /** The run goes on after a refusal, with a warning carrying the message (the build log). */
   refusalWarns?: boolean
 }
@@ -391,8 +389,7 @@ registryDescribe('faults on every network path, end to end', () => {
       server: () => e2e.stack.registry.server,
       route: 'registry.manifests',
       retriedBy: 'action (registry.ts, http.ts)',
-      refusal: registryRefusal(403, 'DENIED', 'injected: repository is locked'),
-      refusalCalls: 2
+      refusal: registryRefusal(403, 'DENIED', 'injected: repository is locked')
     },
     {
       path: 'Key Vault certificate get',
@@ -465,7 +462,7 @@ registryDescribe('faults on every network path, end to end', () => {
         const result = await run(inputs)
         const attempts = p.server().callCount(p.route)
         const errors = errorsOf(result)
-        const calls = p.refusalCalls ?? 1
+        const calls = 1 // a refusal is not retried
         const fast = result.code !== 0 && attempts === calls && errors.includes(p.refusal.message)
         rows.push({
           path: p.path,

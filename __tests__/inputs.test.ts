@@ -235,6 +235,35 @@ describe('other inputs are validated even before their feature lands', () => {
       /Input 'timestamp-root-cert'/
     )
   })
+  test('registry-username/password are bound to one registry', () => {
+    const creds = { 'registry-username': 'bob', 'registry-password': 'secret' }
+    const sign = (values: Record<string, string>) =>
+      getInputs(reader({ command: 'verify', 'trust-store-certificates': 'ca.pem', ...values }))
+    const one = sign({ ...creds, images: 'ghcr.io/a/b:v1\nGHCR.io/a/c:v1' })
+    assert.equal(one.registry.server, 'ghcr.io', "the images' one registry")
+    const named = sign({
+      ...creds,
+      images: 'ghcr.io/a/b:v1\nmyacr.azurecr.io/c:v1',
+      'registry-server': 'GHCR.IO'
+    })
+    assert.equal(named.registry.server, 'ghcr.io', 'as the images spell it')
+    assert.throws(
+      () => sign({ ...creds, images: 'ghcr.io/a/b:v1\nmyacr.azurecr.io/c:v1' }),
+      /Input 'registry-server': is required .* several registries \(ghcr\.io, myacr\.azurecr\.io\)/
+    )
+    assert.throws(
+      () => sign({ ...creds, images: 'ghcr.io/a/b:v1', 'registry-server': 'docker.io' }),
+      /Input 'registry-server': 'docker\.io' is not the registry of any image/
+    )
+    // Without credentials (a fork's run without secrets) registry-server binds nothing.
+    const none = sign({ images: 'ghcr.io/a/b:v1', 'registry-server': 'docker.io' })
+    assert.equal(none.registry.server, undefined)
+    assert.deepEqual(
+      sign({ images: 'ghcr.io/a/b:v1', 'acr-registries': 'reg.example:5000\n# c\nr2.example' })
+        .registry.acrRegistries,
+      ['reg.example:5000', 'r2.example']
+    )
+  })
   test('Key Vault names and URLs', () => {
     assert.throws(
       () => setup({ 'key-vault': 'a' }),

@@ -1,10 +1,17 @@
-// Registry access for a run: one credential per registry (ACR through the Azure identity, others
-// through registry-username/password), and every `images` line pinned to its digest.
+// Registry access for a run: one credential per registry (registry-username/password for the one
+// registry they are bound to, the Azure identity for registries known to be ACR, nothing for the
+// rest), and every `images` line pinned to its digest.
 import * as core from '@actions/core'
 import { acrAccessToken, type AzureIdentity } from './azure.ts'
 import type { Inputs } from './inputs.ts'
-import { parseReference } from './reference.ts'
-import { ACR_REFRESH_TOKEN_USERNAME, RegistryClient, exchangeAcrRefreshToken } from './registry.ts'
+import { parseReference, sameRegistry } from './reference.ts'
+import {
+  ACR_DOMAINS,
+  ACR_REFRESH_TOKEN_USERNAME,
+  RegistryClient,
+  exchangeAcrRefreshToken,
+  isAcrRegistry
+} from './registry.ts'
 import type { ImageReference, RegistryCredential, ResolvedImage } from './types.ts'
 
 export interface ParsedImage {
@@ -21,8 +28,10 @@ export function parseImages(lines: string[]): ParsedImage[] {
 }
 
 /**
- * A credential for each registry: registry-username/password when given; otherwise an ACR refresh
- * token from the Azure identity; otherwise none (anonymous).
+ * A credential for each registry: registry-username/password for the registry they are bound to
+ * (registry-server, or the one registry of `images`); an ACR refresh token from the Azure identity
+ * for a registry known to be ACR; otherwise none (anonymous). The Entra token never goes to a
+ * registry that is not known to be ACR, whatever its 401 says.
  */
 export async function registryCredentials(
   registries: string[],
@@ -30,10 +39,22 @@ export async function registryCredentials(
   identity: () => Promise<AzureIdentity | undefined>
 ): Promise<Map<string, RegistryCredential | undefined>> {
   const credentials = new Map<string, RegistryCredential | undefined>()
-  const { username, password } = inputs.registry
+  const { username, password, server, acrRegistries } = inputs.registry
   for (const registry of new Set(registries)) {
-    if (username !== undefined && password !== undefined) {
+    if (
+      username !== undefined &&
+      password !== undefined &&
+      server !== undefined &&
+      sameRegistry(registry, server)
+    ) {
       credentials.set(registry, { username, password })
+      continue
+    }
+    if (!isAcrRegistry(registry, acrRegistries)) {
+      core.info(
+        `${registry} is not known to be an Azure Container Registry (under ${ACR_DOMAINS.join(', ')}, or listed in acr-registries): reaching it without the Azure identity.`
+      )
+      credentials.set(registry, undefined)
       continue
     }
     const azure = await identity()

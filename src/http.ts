@@ -1,5 +1,6 @@
 // fetch with a timeout per attempt and bounded retries for what is transient (408, 429, 5xx,
 // resets). Every other answer is returned to the caller, which knows what it means.
+import { ActionError } from './errors.ts'
 import {
   DEFAULT_RETRY,
   TransientError,
@@ -17,6 +18,8 @@ export interface HttpOptions {
    * length) is transient, like a reset.
    */
   json?: boolean
+  /** A bound on the body below the default 16 MiB (e.g. a manifest). */
+  maxBytes?: number
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
@@ -32,16 +35,20 @@ export interface HttpResponse {
 
 const MAX_BODY = 16 * 1024 * 1024
 
-async function readBounded(response: Response, method: string): Promise<Buffer> {
+async function readBounded(
+  response: Response,
+  method: string,
+  max: number = MAX_BODY
+): Promise<Buffer> {
   // HEAD answers declare the length of a body they do not send.
   if (method === 'HEAD' || response.status === 204 || response.status === 304) {
     await response.body?.cancel()
     return Buffer.alloc(0)
   }
   const declared = Number(response.headers.get('content-length') ?? NaN)
-  if (declared > MAX_BODY) throw new Error(`response body of ${declared} bytes is too large`)
+  if (declared > max) throw new Error(`response body of ${declared} bytes is too large`)
   const body = Buffer.from(await response.arrayBuffer())
-  if (body.length > MAX_BODY) throw new Error(`response body of ${body.length} bytes is too large`)
+  if (body.length > max) throw new Error(`response body of ${body.length} bytes is too large`)
   if (!Number.isNaN(declared) && body.length !== declared) {
     throw new TransientError(`body ended after ${body.length} of ${declared} bytes`)
   }
@@ -60,6 +67,47 @@ class TransientAnswer extends TransientError {
   }
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+/** Same-origin redirects a request carrying a credential may take. */
+const MAX_CREDENTIAL_REDIRECTS = 5
+
+/** An Authorization header or a body (token forms, passwords): never re-sent to another origin. */
+function carriesCredential(init: RequestInit): boolean {
+  return init.body != null || new Headers(init.headers).has('authorization')
+}
+
+/**
+ * fetch for a request that carries a credential: redirects are followed only on its own origin (a
+ * few), since fetch re-sends a 307/308 body, token and all, to whatever host the answer names.
+ */
+async function fetchSameOrigin(label: string, url: string, init: RequestInit): Promise<Response> {
+  let current = new URL(url)
+  let request: RequestInit = { ...init, redirect: 'manual' }
+  for (let hops = 0; ; hops++) {
+    const response = await fetch(current, request)
+    const location = response.headers.get('location')
+    if (!REDIRECTS.has(response.status) || location === null) return response
+    await response.body?.cancel()
+    const next = new URL(location, current)
+    if (next.origin !== current.origin) {
+      throw new ActionError(
+        `${label}: ${current.origin} redirected a request that carries a credential to ${next.origin}; refusing to follow it to another origin.`
+      )
+    }
+    if (hops >= MAX_CREDENTIAL_REDIRECTS) {
+      throw new ActionError(`${label}: more than ${MAX_CREDENTIAL_REDIRECTS} redirects.`)
+    }
+    // As fetch does: 303, and 301/302 after a POST, go on as a GET without the body.
+    const method = (request.method ?? 'GET').toUpperCase()
+    if (response.status === 303 || (method === 'POST' && response.status <= 302)) {
+      const headers = new Headers(request.headers)
+      headers.delete('content-type')
+      request = { ...request, method: 'GET', headers, body: null }
+    }
+    current = next
+  }
+}
+
 export async function httpRequest(
   label: string,
   url: string,
@@ -71,16 +119,15 @@ export async function httpRequest(
     return await withRetry(
       label,
       async () => {
-        const response = await fetch(url, {
-          ...init,
-          redirect: 'follow',
-          signal: AbortSignal.timeout(timeoutMs)
-        })
+        const signal = AbortSignal.timeout(timeoutMs)
+        const response = carriesCredential(init)
+          ? await fetchSameOrigin(label, url, { ...init, signal })
+          : await fetch(url, { ...init, redirect: 'follow', signal })
         const result: HttpResponse = {
           status: response.status,
           statusText: response.statusText,
           headers: response.headers,
-          body: await readBounded(response, (init.method ?? 'GET').toUpperCase()),
+          body: await readBounded(response, (init.method ?? 'GET').toUpperCase(), options.maxBytes),
           url
         }
         if (isTransientStatus(response.status)) throw new TransientAnswer(result)

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
 import { parseKeyId } from './keyvault.ts'
-import { parseReference } from './reference.ts'
+import { parseReference, parseRegistryHost, sameRegistry } from './reference.ts'
 import { checkNotaryDN, generateTrustPolicy, validateTrustPolicy } from './trust-policy.ts'
 import {
   DEFAULT_NOTATION_VERSION,
@@ -63,7 +63,14 @@ export interface Inputs {
     }
     caCerts?: string
   }
-  registry: { username?: string; password?: string }
+  registry: {
+    username?: string
+    password?: string
+    /** The one registry username/password go to (registry-server, or the one registry of images). */
+    server?: string
+    /** acr-registries: registries to treat as ACR besides login servers under ACR's domains. */
+    acrRegistries: string[]
+  }
   sign: {
     signatureFormat: 'cose' | 'jws'
     userMetadata: KeyValue[]
@@ -117,6 +124,7 @@ const MAX_INPUT_LENGTH = 1024 * 1024
 /** Inputs that take several lines (lists, PEM, inline JSON); every other input is one line. */
 const MULTILINE = new Set([
   'images',
+  'acr-registries',
   'user-metadata',
   'plugin-config',
   'ca-certs',
@@ -493,6 +501,14 @@ export function getInputs(read: Reader = envReader): Inputs {
       'registry-username and registry-password go together.'
     )
   }
+  const acrRegistries = reader
+    .lines('acr-registries')
+    .map(line => parseRegistryHost(line, 'acr-registries'))
+  const registryServer = bindRegistryCredentials(
+    images,
+    username !== undefined,
+    reader.optional('registry-server')
+  )
 
   const timestampUrl = reader.optional('timestamp-url')
   const timestampRootCert = reader.optional('timestamp-root-cert')
@@ -549,7 +565,9 @@ export function getInputs(read: Reader = envReader): Inputs {
     },
     registry: {
       ...optionalField('username', username),
-      ...optionalField('password', password)
+      ...optionalField('password', password),
+      ...optionalField('server', registryServer),
+      acrRegistries
     },
     sign: {
       signatureFormat: reader.oneOf('signature-format', ['cose', 'jws'] as const),
@@ -639,6 +657,41 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   checkGeneratedPolicyInputs(inputs.verify)
   return inputs
+}
+
+/**
+ * The one registry registry-username/password go to: registry-server, or else the one registry the
+ * images name. Credentials that could reach a registry they were not meant for are refused here.
+ */
+function bindRegistryCredentials(
+  images: string[],
+  hasCredentials: boolean,
+  server: string | undefined
+): string | undefined {
+  if (server !== undefined) parseRegistryHost(server, 'registry-server')
+  // Without credentials (a fork's run without secrets, say) registry-server has nothing to bind.
+  if (!hasCredentials) return undefined
+  const registries: string[] = []
+  for (const image of images) {
+    const { registry } = parseReference(image)
+    if (!registries.some(known => sameRegistry(known, registry))) registries.push(registry)
+  }
+  if (server !== undefined) {
+    if (images.length > 0 && !registries.some(registry => sameRegistry(registry, server))) {
+      throw new InputError(
+        'registry-server',
+        `'${server}' is not the registry of any image (images name ${registries.join(', ')}); registry-username and registry-password go only to registry-server.`
+      )
+    }
+    return registries.find(registry => sameRegistry(registry, server)) ?? server
+  }
+  if (registries.length > 1) {
+    throw new InputError(
+      'registry-server',
+      `is required with registry-username and registry-password when images name several registries (${registries.join(', ')}): name the one they are for; the others get no password.`
+    )
+  }
+  return registries[0]
 }
 
 /** What each command needs, checked before anything is installed, signed or written. */

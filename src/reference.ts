@@ -25,7 +25,9 @@ export function parseReference(value: string, input = 'images'): ImageReference 
     digest = rest.slice(at + 1)
     rest = rest.slice(0, at)
     if (!DIGEST.test(digest))
-      fail('has a malformed digest; use @sha256: followed by 64 lowercase hex characters.')
+      fail(
+        'has a malformed digest; use @sha256: with 64 (or @sha512: with 128) lowercase hex characters.'
+      )
   }
   const slash = rest.indexOf('/')
   if (slash < 0) fail('must name its registry, e.g. myregistry.azurecr.io/app:v1.')
@@ -61,6 +63,28 @@ export function formatReference(ref: {
   digest: string
 }): string {
   return `${ref.registry}/${ref.repository}@${ref.digest}`
+}
+
+/** A registry as `images` names it, `host[:port]`; `input` is the input it came from. */
+export function parseRegistryHost(value: string, input: string): string {
+  if (!HOST.test(value)) {
+    throw new InputError(
+      input,
+      `'${value}' is not a registry host[:port] such as myregistry.azurecr.io or 127.0.0.1:5000 (no scheme, path or spaces).`
+    )
+  }
+  return value
+}
+
+/** Two spellings of one registry: host names are case-insensitive. */
+export function sameRegistry(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
+/** A loopback host name (localhost, 127.0.0.0/8, ::1): the only hosts plain HTTP may carry a credential to. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
 
 /** Registries reached over plain HTTP, as notation does: localhost only. */

@@ -4,11 +4,82 @@ import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { ActionError, InputError } from './errors.ts'
 import { httpRequest, serverMessage, type HttpOptions, type HttpResponse } from './http.ts'
-import { formatReference, registryOrigin } from './reference.ts'
+import {
+  DIGEST,
+  formatReference,
+  isLoopbackHost,
+  registryOrigin,
+  sameRegistry
+} from './reference.ts'
 import type { ImageReference, RegistryCredential, ResolvedImage } from './types.ts'
 
 /** The username notation and ACR expect alongside a refresh token. */
 export const ACR_REFRESH_TOKEN_USERNAME = '00000000-0000-0000-0000-000000000000'
+
+/**
+ * The ACR login-server suffixes of Azure's clouds (public, China, US Government): the
+ * `acr_login_server_endpoint` values of azure-cli's cloud settings
+ * (src/azure-cli-core/azure/cli/core/cloud.py), which name no other; Azure Germany had none.
+ */
+export const ACR_DOMAINS = ['.azurecr.io', '.azurecr.cn', '.azurecr.us'] as const
+
+/**
+ * Whether a registry is known to be Azure Container Registry: a login server under ACR's domains,
+ * or one the user lists in acr-registries. Only these ever see the Azure identity's token.
+ */
+export function isAcrRegistry(registry: string, listed: readonly string[]): boolean {
+  if (listed.some(entry => sameRegistry(entry, registry))) return true
+  const hostname = new URL(`https://${registry}`).hostname
+  return ACR_DOMAINS.some(domain => hostname.endsWith(domain) && hostname.length > domain.length)
+}
+
+/** Manifests are small (registries cap them at 4 MiB): a bigger answer is not read. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
+/** Server text quoted in a message: one line, bounded. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
+}
+
+function effectivePort(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80')
+}
+
+/**
+ * Where a credential may go from a 401 challenge. `own-host`: an ACR token (Entra or refresh) goes
+ * only to the registry's own host, as ACR's realm is. `https`: Basic credentials go to any host
+ * (Docker Hub's realm is auth.docker.io) but only over HTTPS. Plain HTTP only to loopback.
+ */
+export function checkRealm(
+  registry: string,
+  realm: string,
+  rule: 'own-host' | 'https',
+  what: string
+): URL {
+  let url: URL | undefined
+  try {
+    url = new URL(realm)
+  } catch {
+    url = undefined
+  }
+  const own = new URL(registryOrigin(registry))
+  const secure =
+    url !== undefined &&
+    (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)))
+  const onOwnHost =
+    url !== undefined && url.hostname === own.hostname && effectivePort(url) === effectivePort(own)
+  if (!url || !secure || url.username !== '' || url.password !== '') {
+    throw new ActionError(
+      `${registry} names the token realm ${quoted(realm)}, which is not an HTTPS URL (plain HTTP only on loopback); refusing to send it ${what}.`
+    )
+  }
+  if (rule === 'own-host' && !onOwnHost) {
+    throw new ActionError(
+      `${registry} names the token realm ${quoted(realm)}, which is not on the registry's own host (${own.host}); refusing to send it ${what}. An Azure Container Registry's token endpoints are on its login server.`
+    )
+  }
+  return url
+}
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -72,8 +143,17 @@ export class RegistryClient {
       throw new ActionError(`${this.registry} asked for a token without naming its realm.`)
     const service = challenge.params['service'] ?? this.registry
     const label = `Token for ${scope} from ${realm}`
+    const acrToken = this.credential?.username === ACR_REFRESH_TOKEN_USERNAME
+    if (this.credential) {
+      checkRealm(
+        this.registry,
+        realm,
+        acrToken ? 'own-host' : 'https',
+        acrToken ? 'an ACR refresh token' : 'registry-password'
+      )
+    }
     let response: HttpResponse
-    if (this.credential?.username === ACR_REFRESH_TOKEN_USERNAME) {
+    if (this.credential && acrToken) {
       // ACR and oras: an OAuth2 refresh-token grant.
       response = await httpRequest(
         label,
@@ -107,7 +187,8 @@ export class RegistryClient {
         `${this.registry} refused a token for ${scope} (${describe(response)}). ` +
           (this.credential
             ? 'Check that the identity may pull from this repository.'
-            : 'The registry needs credentials.')
+            : 'The registry needs credentials: registry-username and registry-password (with ' +
+              'registry-server), or list it in acr-registries if it is an Azure Container Registry.')
       )
     }
     const json = JSON.parse(response.body.toString('utf8')) as {
@@ -125,7 +206,8 @@ export class RegistryClient {
     method: string,
     path: string,
     scope: string,
-    headers: Record<string, string> = {}
+    headers: Record<string, string> = {},
+    maxBytes?: number
   ): Promise<HttpResponse> {
     const url = `${this.origin}${path}`
     const send = (authorization?: string): Promise<HttpResponse> =>
@@ -133,7 +215,7 @@ export class RegistryClient {
         `${method} ${url}`,
         url,
         { method, headers: { ...headers, ...(authorization ? { authorization } : {}) } },
-        this.http
+        { ...this.http, ...(maxBytes === undefined ? {} : { maxBytes }) }
       )
     const cached = this.tokens.get(scope)
     let response = await send(cached ? `Bearer ${cached}` : undefined)
@@ -149,41 +231,50 @@ export class RegistryClient {
     return response
   }
 
-  /** Resolves a tag (or checks a digest) to the manifest digest the registry serves. */
+  /**
+   * Resolves a tag (or checks a digest) to the digest of the manifest bytes the registry serves:
+   * the bytes are hashed here (sha256, or sha512 when the header or reference says so), and a
+   * Docker-Content-Digest header, when sent, must be well formed and agree. A server's claim never
+   * becomes the digest by itself.
+   */
   async resolve(input: string, ref: ImageReference): Promise<ResolvedImage> {
     const target = ref.digest ?? ref.tag ?? ''
     const path = `/v2/${ref.repository}/manifests/${target}`
     const scope = `repository:${ref.repository}:pull`
     const accept = { accept: MANIFEST_MEDIA_TYPES.join(', ') }
-    let response = await this.request('HEAD', path, scope, accept)
-    let digest = response.headers.get('docker-content-digest') ?? undefined
-    if (response.status === 200 && !digest) {
-      // Some registries leave the digest header off HEAD; the manifest bytes tell it anyway.
-      response = await this.request('GET', path, scope, accept)
-      if (response.status === 200)
-        digest = `sha256:${createHash('sha256').update(response.body).digest('hex')}`
-    }
+    const response = await this.request('GET', path, scope, accept, MAX_MANIFEST_BYTES)
     if (response.status === 404) {
       throw new InputError(
         'images',
         `'${input}' does not exist in ${this.registry} (manifest ${target} not found).`
       )
     }
-    if ((response.status === 401 || response.status === 403) && response.body.length === 0) {
-      // A HEAD answer has no body: ask once more by GET for the registry's own words.
-      const explained = await this.request('GET', path, scope, accept)
-      if (explained.status === response.status) response = explained
-    }
     if (response.status === 401 || response.status === 403) {
       throw new ActionError(`${this.registry} refused to read '${input}' (${describe(response)}).`)
     }
-    if (response.status !== 200 || !digest) {
+    if (response.status !== 200) {
       throw new ActionError(`Resolving '${input}' failed: ${describe(response)}.`)
     }
+    const header = response.headers.get('docker-content-digest')
+    if (header !== null && !DIGEST.test(header)) {
+      // Not echoed: it is the registry's text, and it must not reach a log line or an argument.
+      throw new ActionError(
+        `${this.registry} sent a malformed Docker-Content-Digest header (${header.length} characters, not sha256:<64 hex> or sha512:<128 hex>) for '${input}'; refusing it.`
+      )
+    }
+    const hashed = (like: string): string => {
+      const algorithm = like.startsWith('sha512:') ? 'sha512' : 'sha256'
+      return `${algorithm}:${createHash(algorithm).update(response.body).digest('hex')}`
+    }
+    if (header !== null && header !== hashed(header)) {
+      throw new ActionError(
+        `${this.registry} sent Docker-Content-Digest ${header} for '${input}', but the manifest it served hashes to ${hashed(header)}; refusing a digest its bytes do not prove.`
+      )
+    }
+    const digest = hashed(ref.digest ?? header ?? 'sha256:')
     if (ref.digest && digest !== ref.digest) {
-      throw new InputError(
-        'images',
-        `'${input}': the registry serves digest ${digest}, not ${ref.digest}.`
+      throw new ActionError(
+        `${this.registry} answered '${input}' with a manifest whose digest is ${digest}, not ${ref.digest}.`
       )
     }
     const mediaType = response.headers.get('content-type')?.split(';')[0]
@@ -215,10 +306,13 @@ export async function exchangeAcrRefreshToken(
   if (probe.status !== 401 || challenge?.scheme !== 'bearer' || !realm) {
     throw new ActionError(
       `${registry} does not answer like Azure Container Registry (no Bearer challenge on /v2/); ` +
-        'give registry-username and registry-password for other registries.'
+        'if it is not one, leave it out of acr-registries (and give registry-username and ' +
+        'registry-password, with registry-server, if it needs credentials).'
     )
   }
-  const exchangeUrl = new URL('/oauth2/exchange', realm).toString()
+  // Checked before anything is sent: the realm a 401 names is the registry's word, not proof.
+  const realmUrl = checkRealm(registry, realm, 'own-host', "the Azure identity's token")
+  const exchangeUrl = new URL('/oauth2/exchange', realmUrl).toString()
   const form = new URLSearchParams({
     grant_type: 'access_token',
     service: challenge.params['service'] ?? registry,

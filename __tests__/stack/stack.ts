@@ -84,6 +84,11 @@ export interface Stack {
   addVault(name: string): Promise<StackVault>
   /** Every server of the stack. */
   readonly servers: StackServer[]
+  /**
+   * Another HTTPS server on 127.0.0.1 with the stack's certificate (a hostile registry or token
+   * endpoint, say); it is one of `servers` and stops with the stack.
+   */
+  serve(name: string, routes: Route[]): Promise<StackServer>
   /** A fresh GitHub OIDC token (audience api://AzureADTokenExchange) written to a file. */
   federatedTokenFile(claims?: Record<string, unknown>): Promise<string>
   /** Environment for a child process (or a local run) talking to this stack. */
@@ -221,6 +226,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       arm: Object.assign(arm, { server: armServer }),
       addVault,
       servers,
+      serve: listen,
       async federatedTokenFile(claims = {}) {
         const file = path.join(dir, `federated-token-${++tokenFiles}`)
         await writeFile(file, await oidc.issueToken({ aud: EXCHANGE_AUDIENCE, ...claims }), {

@@ -68,10 +68,12 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
     'plugin-url': `${downloads.origin}/plugin.tar.gz`,
     'plugin-checksum': plugin.sha256
   }
-  const azureInputs = {
+  const azureInputs: Record<string, string> = {
     'azure-client-id': stack.clientId,
     'azure-tenant-id': stack.tenantId,
-    'key-vault': stack.keyVault.url
+    'key-vault': stack.keyVault.url,
+    // The stack's registry stands in for an ACR on 127.0.0.1: named as one, as a user would.
+    ...(stack.hasRegistry ? { 'acr-registries': stack.registry.host } : {})
   }
   const e2e: E2E = {
     stack,

@@ -13,7 +13,7 @@ export function defaultInputs(): Inputs {
       createCertificate: false,
       policy: { validityMonths: 12, keyType: 'RSA', keySize: 2048, keyCurve: 'P-256' }
     },
-    registry: {},
+    registry: { acrRegistries: [] },
     sign: {
       signatureFormat: 'cose',
       userMetadata: [],
