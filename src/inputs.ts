@@ -1,8 +1,9 @@
 // Reads, parses and validates every input once. Everything after this works with typed values;
 // every user mistake surfaces here as an InputError naming the input and what it allows.
 import * as core from '@actions/core'
+import { parseAuthorityInput, resolveAuthority } from './authority.ts'
 import { InputError } from './errors.ts'
-import { parseKeyId } from './keyvault.ts'
+import { checkVaultHost, parseKeyId } from './keyvault.ts'
 import { parseReference } from './reference.ts'
 import { checkNotaryDN, generateTrustPolicy, validateTrustPolicy } from './trust-policy.ts'
 import {
@@ -45,6 +46,8 @@ export interface Inputs {
     credential: CredentialKind
     clientId?: string
     tenantId?: string
+    /** azure-authority-host: an https origin (see resolveAuthority for how it combines with the env). */
+    authorityHost?: string
     subscriptionId?: string
     resourceGroup?: string
   }
@@ -367,6 +370,7 @@ function vaultUrl(value: string | undefined): string | undefined {
       `'${value}' must be a plain https URL such as https://myvault.vault.azure.net.`
     )
   }
+  checkVaultHost(url, 'key-vault')
   return url.origin
 }
 
@@ -504,6 +508,9 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   if (timestampUrl !== undefined) checkTimestampUrl(timestampUrl)
   const expiry = reader.optional('expiry')
+  const authorityInput = reader.optional('azure-authority-host')
+  const authorityHost =
+    authorityInput === undefined ? undefined : parseAuthorityInput(authorityInput)
   if (expiry !== undefined && !/^(?=\d)(\d+h)?(\d+m)?$/.test(expiry)) {
     throw new InputError(
       'expiry',
@@ -520,6 +527,7 @@ export function getInputs(read: Reader = envReader): Inputs {
       credential: reader.oneOf('azure-credential', CREDENTIALS),
       ...optionalField('clientId', reader.optional('azure-client-id')),
       ...optionalField('tenantId', reader.optional('azure-tenant-id')),
+      ...optionalField('authorityHost', authorityHost),
       ...optionalField('subscriptionId', reader.optional('azure-subscription-id')),
       ...optionalField('resourceGroup', reader.optional('resource-group'))
     },
@@ -599,7 +607,13 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   for (const { value } of inputs.build.secretArgs) if (value !== '') core.setSecret(value)
   checkAzureIds(inputs.azure)
+  // AZURE_AUTHORITY_HOST set by an earlier step must not redirect a sign-in: refused here, before
+  // anything is downloaded or requested (`setup` alone signs in nowhere).
+  if (commands.some(command => command !== 'setup')) {
+    resolveAuthority(inputs.azure.authorityHost, process.env['AZURE_AUTHORITY_HOST'])
+  }
   const keyId = inputs.keyVault.keyId === undefined ? undefined : parseKeyId(inputs.keyVault.keyId)
+  if (keyId) checkVaultHost(new URL(keyId.vaultUrl), 'key-id')
 
   if (
     inputs.keyVault.certificate !== undefined &&
