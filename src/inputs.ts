@@ -407,19 +407,30 @@ function checkAzureIds(azure: Inputs['azure']): void {
       `'${azure.tenantId}' is not a tenant ID: a GUID or a domain such as contoso.onmicrosoft.com.`
     )
   }
-  if (azure.credential === 'oidc') {
+  const kind = azure.credential
+  if (kind === 'oidc' || kind === 'environment') {
     if (!(azure.clientId ?? process.env['AZURE_CLIENT_ID'])) {
       throw new InputError(
         'azure-client-id',
-        'is required for azure-credential oidc (or set AZURE_CLIENT_ID).'
+        `is required for azure-credential ${kind} (or set AZURE_CLIENT_ID).`
       )
     }
     if (!(azure.tenantId ?? process.env['AZURE_TENANT_ID'])) {
       throw new InputError(
         'azure-tenant-id',
-        'is required for azure-credential oidc (or set AZURE_TENANT_ID).'
+        `is required for azure-credential ${kind} (or set AZURE_TENANT_ID).`
       )
     }
+  }
+  if (
+    kind === 'environment' &&
+    !process.env['AZURE_CLIENT_SECRET'] &&
+    !process.env['AZURE_CLIENT_CERTIFICATE_PATH']
+  ) {
+    throw new InputError(
+      'azure-credential',
+      "environment needs the application's secret in AZURE_CLIENT_SECRET or its certificate in AZURE_CLIENT_CERTIFICATE_PATH."
+    )
   }
 }
 
