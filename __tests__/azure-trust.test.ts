@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { decodeJwt } from 'jose'
+import { resolveAuthority } from '../src/authority.ts'
 import { ARM_RESOURCE, challengingVault, entraRelay } from './stack/lookalike.ts'
 import { VAULT_AUDIENCE } from './stack/stack.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
@@ -20,6 +21,45 @@ const ACR_AUDIENCE = 'https://containerregistry.azure.net'
 function decode(error: string): string {
   return error.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
+
+test('resolveAuthority: the input wins, a known cloud in the environment is kept, anything else is refused', () => {
+  const stackLike = 'https://127.0.0.1:8443'
+  assert.deepEqual(resolveAuthority(undefined, undefined), {
+    host: 'https://login.microsoftonline.com',
+    known: true,
+    from: 'default'
+  })
+  assert.deepEqual(resolveAuthority(undefined, 'https://LOGIN.microsoftonline.us:443/'), {
+    host: 'https://login.microsoftonline.us',
+    known: true,
+    from: 'AZURE_AUTHORITY_HOST'
+  })
+  assert.deepEqual(resolveAuthority(stackLike, 'https://login.chinacloudapi.cn'), {
+    host: stackLike,
+    known: false,
+    from: 'azure-authority-host'
+  })
+  assert.equal(resolveAuthority(stackLike, `${stackLike}/`).host, stackLike)
+  for (const env of [
+    'https://relay.example',
+    'http://login.microsoftonline.com',
+    'https://login.microsoftonline.com/tenant',
+    'https://login.microsoftonline.com?x',
+    'https://u:p@login.microsoftonline.com',
+    'https://login.microsoftonline.de',
+    'login.microsoftonline.com'
+  ]) {
+    assert.throws(
+      () => resolveAuthority(undefined, env),
+      /^InputError: Input 'azure-authority-host': AZURE_AUTHORITY_HOST in the environment is /,
+      env
+    )
+    assert.throws(() => resolveAuthority(stackLike, env), /AZURE_AUTHORITY_HOST/, env)
+  }
+  for (const input of ['http://127.0.0.1:8443', 'https://x.example/p', 'https://x.example/#f']) {
+    assert.throws(() => resolveAuthority(input, undefined), /must be an https URL/, input)
+  }
+})
 
 registryDescribe('Azure credentials go only where they belong', () => {
   let e2e: E2E

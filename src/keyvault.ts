@@ -21,7 +21,7 @@ const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3'
  * Key Vault and Managed HSM hosts of Azure's clouds (public, China, US Government); private
  * endpoints keep these names. Microsoft Cloud Germany (.vault.microsoftazure.de) closed in 2021.
  */
-export const KNOWN_VAULT_SUFFIXES: readonly string[] = [
+const KNOWN_VAULT_SUFFIXES: readonly string[] = [
   '.vault.azure.net',
   '.vault.azure.cn',
   '.vault.usgovcloudapi.net',
@@ -75,7 +75,7 @@ function isKnownVaultHost(hostname: string): boolean {
 }
 
 /** 127.0.0.0/8, ::1 and localhost: a vault on this machine (the local test stack). */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 }
 
