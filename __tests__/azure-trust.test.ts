@@ -3,6 +3,8 @@
 // API, AZURE_AUTHORITY_HOST set by an earlier step cannot send the sign-in to a relay, and the
 // plugin signs in as the action did (one identity, the validated authority, only its variables).
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { resolveAuthority } from '../src/authority.ts'
@@ -64,12 +66,13 @@ test('resolveAuthority: the input wins, a known cloud in the environment is kept
 registryDescribe('Azure credentials go only where they belong', () => {
   let e2e: E2E
   let image: string
+  let leafPem: string
   const vaults = new Map<string, ReturnType<typeof challengingVault>>()
 
   before(async () => {
     e2e = await startE2E()
     const { stack } = e2e
-    await stack.keyVault.vault.seedSelfSigned(CERT, { subject: SUBJECT })
+    leafPem = (await stack.keyVault.vault.seedSelfSigned(CERT, { subject: SUBJECT })).leaf.pem
     await stack.registry.pushImage('net-monitor', { tag: 'v1' })
     image = `${stack.registry.host}/net-monitor:v1`
     for (const name of [LOOKALIKE, REAL_LOOKING]) {
@@ -210,6 +213,55 @@ registryDescribe('Azure credentials go only where they belong', () => {
       assert.ok(error.includes(server.origin), error)
     })
   }
+
+  test('a step not set up for Azure checks AZURE_AUTHORITY_HOST at its first sign-in: the relay receives nothing', async () => {
+    const { stack } = e2e
+    const relay = entraRelay()
+    const server = await stack.addRelay({ routes: relay.routes })
+    const oidcTokens = stack.oidc.issuedTokens.length
+    // Verify with the step's own trust policy and certificate: no Azure input, so nothing is
+    // refused up front; signing in to the registry (auto: OIDC from the environment) is the first
+    // sign-in, and AZURE_AUTHORITY_HOST is refused there.
+    const workspace = e2e.dirs.workspace
+    await writeFile(path.join(workspace, 'signer.pem'), leafPem)
+    await writeFile(
+      path.join(workspace, 'policy.json'),
+      JSON.stringify({
+        version: '1.0',
+        trustPolicies: [
+          {
+            name: 'mine',
+            registryScopes: [`${stack.registry.host}/net-monitor`],
+            signatureVerification: { level: 'strict' },
+            trustStores: ['ca:mine'],
+            trustedIdentities: [`x509.subject: ${SUBJECT}`]
+          }
+        ]
+      })
+    )
+    const run = await e2e.run(
+      {
+        command: 'verify',
+        images: image,
+        'trust-policy': 'policy.json',
+        'trust-store': 'ca:mine',
+        'trust-store-certificates': 'signer.pem',
+        // Names the stack's registry as ACR where the action asks for that (ignored otherwise).
+        'acr-registries': stack.registry.host
+      },
+      { env: { AZURE_AUTHORITY_HOST: server.origin } }
+    )
+    const output = run.stdout + run.stderr
+    assert.equal(run.code, 1, output)
+    assert.deepEqual(relay.captured, [], 'no OIDC assertion')
+    assert.deepEqual(server.calls, [], 'no request at all reached the relay')
+    assert.equal(stack.oidc.issuedTokens.length, oidcTokens, 'no GitHub OIDC token was fetched')
+    assert.equal(run.errors.length, 1, output)
+    assert.match(
+      decode(run.errors[0] ?? ''),
+      /^Input 'azure-authority-host': AZURE_AUTHORITY_HOST in the environment is /
+    )
+  })
 
   test('the plugin gets the validated authority and only the variables its credential reads', async () => {
     const { stack } = e2e

@@ -618,9 +618,10 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   for (const { value } of inputs.build.secretArgs) if (value !== '') core.setSecret(value)
   checkAzureIds(inputs.azure)
-  // AZURE_AUTHORITY_HOST set by an earlier step must not redirect a sign-in: refused here, before
-  // anything is downloaded or requested (`setup` alone signs in nowhere).
-  if (commands.some(command => command !== 'setup')) {
+  // AZURE_AUTHORITY_HOST set by an earlier step must not redirect a sign-in: for a step set up for
+  // Azure it is refused here, before anything is downloaded or requested; any other step checks it
+  // before its first sign-in, if one happens (createAzureIdentity).
+  if (setUpForAzure(inputs)) {
     resolveAuthority(inputs.azure.authorityHost, process.env['AZURE_AUTHORITY_HOST'])
   }
   const keyId = inputs.keyVault.keyId === undefined ? undefined : parseKeyId(inputs.keyVault.keyId)
@@ -664,6 +665,21 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   checkGeneratedPolicyInputs(inputs.verify)
   return inputs
+}
+
+/** Builds, signs, or names an Azure identity or a vault: the step will sign in to Azure. */
+function setUpForAzure(inputs: Inputs): boolean {
+  const { azure, keyVault } = inputs
+  return (
+    inputs.commands.includes('build') ||
+    inputs.commands.includes('sign') ||
+    azure.credential !== 'auto' ||
+    azure.clientId !== undefined ||
+    azure.tenantId !== undefined ||
+    azure.authorityHost !== undefined ||
+    keyVault.vaultUrl !== undefined ||
+    keyVault.keyId !== undefined
+  )
 }
 
 /** What each command needs, checked before anything is installed, signed or written. */
