@@ -46,7 +46,8 @@ async function oidcIdentity(): Promise<AzureIdentity> {
   return createAzureIdentity({
     credential: 'oidc',
     clientId: stack.clientId,
-    tenantId: stack.tenantId
+    tenantId: stack.tenantId,
+    authorityHost: stack.authorityHost
   })
 }
 
@@ -354,7 +355,8 @@ registryDescribe('ACR access and digests', () => {
     identity = await createAzureIdentity({
       credential: 'oidc',
       clientId: rstack.clientId,
-      tenantId: rstack.tenantId
+      tenantId: rstack.tenantId,
+      authorityHost: rstack.authorityHost
     })
   })
   after(async () => {

@@ -210,11 +210,13 @@ describe('notation helpers', () => {
       credential: { getToken: async () => null },
       tenantId: 't',
       clientId: 'c',
+      authorityHost: 'https://login.microsoftonline.us',
       federatedToken: async () => 'x'
     }
     const azure = pluginEnv(oidc, source, '/home/runner/work/_temp/token')
     assert.deepEqual(azure, {
-      AZURE_AUTHORITY_HOST: 'https://login.example',
+      // The authority the action validated, never AZURE_AUTHORITY_HOST as found.
+      AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us',
       AZURE_TENANT_ID: 't',
       AZURE_CLIENT_ID: 'c',
       AZURE_FEDERATED_TOKEN_FILE: '/home/runner/work/_temp/token'
@@ -238,13 +240,29 @@ describe('notation helpers', () => {
     })
     const anonymous = notationEnv({ configDir: '/c', libexecDir: '/l', source })
     assert.equal(anonymous['NOTATION_PASSWORD'], undefined, 'no stale password inherited')
-    const env2 = pluginEnv({ ...oidc, kind: 'environment' }, source)
+    const withCertificate = { ...source, AZURE_CLIENT_CERTIFICATE_PATH: '/cert.pem' }
+    const env2 = pluginEnv(
+      { ...oidc, kind: 'environment', clientSecretFrom: 'AZURE_CLIENT_SECRET' },
+      withCertificate
+    )
     assert.equal(env2['AZURE_CLIENT_SECRET'], 'shh')
+    assert.equal(env2['AZURE_CLIENT_CERTIFICATE_PATH'], undefined, 'only the secret signed in with')
     assert.equal(env2['IDENTITY_ENDPOINT'], undefined)
     assert.equal(env2['AZURE_FEDERATED_TOKEN_FILE'], undefined)
-    const mi = pluginEnv({ ...oidc, kind: 'managed-identity' }, source)
+    const env3 = pluginEnv(
+      { ...oidc, kind: 'environment', clientSecretFrom: 'AZURE_CLIENT_CERTIFICATE_PATH' },
+      withCertificate
+    )
+    assert.equal(env3['AZURE_CLIENT_CERTIFICATE_PATH'], '/cert.pem')
+    assert.equal(env3['AZURE_CLIENT_SECRET'], undefined)
+    const mi = pluginEnv(
+      { kind: 'managed-identity', credential: oidc.credential, clientId: 'c' },
+      source
+    )
     assert.equal(mi['IDENTITY_ENDPOINT'], 'http://169.254.169.254')
     assert.equal(mi['AZURE_CLIENT_SECRET'], undefined)
+    assert.equal(mi['AZURE_AUTHORITY_HOST'], undefined, 'never the environment value')
+    assert.deepEqual(pluginEnv(undefined, source), {}, 'no identity, no credential')
   })
 
   test('runNotation: an abort ends the child; the call rejects', async () => {
@@ -723,7 +741,8 @@ registryDescribe('signImages against the stack', () => {
     identity = await createAzureIdentity({
       credential: 'oidc',
       clientId: stack.clientId,
-      tenantId: stack.tenantId
+      tenantId: stack.tenantId,
+      authorityHost: stack.authorityHost
     })
     const keyVault = (certificate: string): Inputs['keyVault'] => ({
       ...baseInputs().keyVault,

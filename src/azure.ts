@@ -5,6 +5,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { resolveAuthority, type Authority } from './authority.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import { httpRequest, serverMessage, type HttpOptions } from './http.ts'
 import type { CredentialKind, Inputs } from './inputs.ts'
@@ -12,13 +13,6 @@ import { SDK_CLIENT_OPTIONS, isTransientError } from './retry.ts'
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
 export const ACR_SCOPE = 'https://containerregistry.azure.net/.default'
-const PUBLIC_AUTHORITIES = [
-  'login.microsoftonline.com',
-  'login.chinacloudapi.cn',
-  'login.microsoftonline.us',
-  'login.microsoftonline.de'
-]
-
 export type ResolvedCredentialKind = Exclude<CredentialKind, 'auto'>
 
 export interface AzureIdentity {
@@ -26,6 +20,10 @@ export interface AzureIdentity {
   credential: TokenCredential
   tenantId?: string
   clientId?: string
+  /** For `oidc` and `environment`: the validated Entra authority (an https origin) signed in at. */
+  authorityHost?: string
+  /** For `environment`: which secret signed in; the plugin gets that one and no other. */
+  clientSecretFrom?: 'AZURE_CLIENT_SECRET' | 'AZURE_CLIENT_CERTIFICATE_PATH'
   /** For `oidc`: a fresh GitHub OIDC token (the plugin's workload identity reads it from a file). */
   federatedToken?: () => Promise<string>
 }
@@ -63,15 +61,20 @@ export function chooseCredential(
   )
 }
 
-/** Options for credentials talking to a non-public authority (sovereign clouds, the local stack). */
-function authorityOptions(env: Env): {
-  authorityHost?: string
+/** Credential options for the validated authority: instance discovery only knows Azure's clouds. */
+function authorityOptions(authority: Authority): {
+  authorityHost: string
   disableInstanceDiscovery?: boolean
 } {
-  const host = env['AZURE_AUTHORITY_HOST']
-  if (!host) return {}
-  const known = PUBLIC_AUTHORITIES.includes(new URL(host).hostname)
-  return { authorityHost: host, ...(known ? {} : { disableInstanceDiscovery: true }) }
+  return {
+    authorityHost: authority.host,
+    ...(authority.known ? {} : { disableInstanceDiscovery: true })
+  }
+}
+
+/** `1`/`true` as Azure.Identity reads AZURE_CLIENT_SEND_CERTIFICATE_CHAIN. */
+function truthy(value: string | undefined): boolean {
+  return value === '1' || value?.toLowerCase() === 'true'
 }
 
 /** Entra requests: the action's retry policy (the SDK's own, with its base delay). */
@@ -183,7 +186,10 @@ export async function createAzureIdentity(
   const identity = await import('@azure/identity')
   const clientId = azure.clientId ?? env['AZURE_CLIENT_ID']
   const tenantId = azure.tenantId ?? env['AZURE_TENANT_ID']
-  const authority = authorityOptions(env)
+  // Checked again here (getInputs did it up front): no token request before the authority is known good.
+  const authority = resolveAuthority(azure.authorityHost, env['AZURE_AUTHORITY_HOST'])
+  const signsInAtAuthority = kind === 'oidc' || kind === 'environment'
+  let clientSecretFrom: AzureIdentity['clientSecretFrom']
   let lastOidcToken: string | undefined
   let credential: TokenCredential
   let federatedToken: (() => Promise<string>) | undefined
@@ -207,14 +213,53 @@ export async function createAzureIdentity(
         return token
       }
       credential = new identity.ClientAssertionCredential(tenantId, clientId, federatedToken, {
-        ...authority,
+        ...authorityOptions(authority),
         ...CREDENTIAL_OPTIONS
       })
       break
     }
-    case 'environment':
-      credential = new identity.EnvironmentCredential({ ...authority, ...CREDENTIAL_OPTIONS })
+    case 'environment': {
+      // Built from the resolved IDs (the inputs win over AZURE_CLIENT_ID / AZURE_TENANT_ID, as for
+      // oidc) rather than by EnvironmentCredential, which reads only the environment: the action and
+      // the plugin then sign in as one identity, the one these IDs name.
+      if (!clientId)
+        throw new InputError(
+          'azure-client-id',
+          'is required for azure-credential environment (or set AZURE_CLIENT_ID).'
+        )
+      if (!tenantId)
+        throw new InputError(
+          'azure-tenant-id',
+          'is required for azure-credential environment (or set AZURE_TENANT_ID).'
+        )
+      const options = { ...authorityOptions(authority), ...CREDENTIAL_OPTIONS }
+      const secret = env['AZURE_CLIENT_SECRET']
+      const certificatePath = env['AZURE_CLIENT_CERTIFICATE_PATH']
+      if (secret) {
+        clientSecretFrom = 'AZURE_CLIENT_SECRET'
+        credential = new identity.ClientSecretCredential(tenantId, clientId, secret, options)
+      } else if (certificatePath) {
+        clientSecretFrom = 'AZURE_CLIENT_CERTIFICATE_PATH'
+        const password = env['AZURE_CLIENT_CERTIFICATE_PASSWORD']
+        credential = new identity.ClientCertificateCredential(
+          tenantId,
+          clientId,
+          { certificatePath, ...(password ? { certificatePassword: password } : {}) },
+          { ...options, sendCertificateChain: truthy(env['AZURE_CLIENT_SEND_CERTIFICATE_CHAIN']) }
+        )
+      } else {
+        throw new ActionError(
+          'azure-credential environment needs AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH in the environment.'
+        )
+      }
+      const envClientId = env['AZURE_CLIENT_ID']
+      if (envClientId && envClientId !== clientId) {
+        core.info(
+          `AZURE_CLIENT_ID in the environment (${envClientId}) is not azure-client-id; signing in as ${clientId}, here and in the plugin.`
+        )
+      }
       break
+    }
     case 'cli':
       credential = new identity.AzureCliCredential(tenantId ? { tenantId } : {})
       break
@@ -223,11 +268,17 @@ export async function createAzureIdentity(
       break
   }
   core.info(`Azure identity: ${kind}${clientId ? ` (client ${clientId})` : ''}`)
+  if (signsInAtAuthority) {
+    const from = authority.from === 'default' ? 'the public cloud' : authority.from
+    core.info(`Azure authority: ${authority.host} (${from})`)
+  }
   return {
     kind,
     credential: new ExplainingCredential(credential, kind, () => lastOidcToken),
     ...(tenantId ? { tenantId } : {}),
     ...(clientId ? { clientId } : {}),
+    ...(signsInAtAuthority ? { authorityHost: authority.host } : {}),
+    ...(clientSecretFrom ? { clientSecretFrom } : {}),
     ...(federatedToken ? { federatedToken } : {})
   }
 }

@@ -1,8 +1,9 @@
 // Reads, parses and validates every input once. Everything after this works with typed values;
 // every user mistake surfaces here as an InputError naming the input and what it allows.
 import * as core from '@actions/core'
+import { parseAuthorityInput, resolveAuthority } from './authority.ts'
 import { InputError } from './errors.ts'
-import { parseKeyId } from './keyvault.ts'
+import { checkVaultHost, parseKeyId } from './keyvault.ts'
 import { parseReference, parseRegistryHost, sameRegistry } from './reference.ts'
 import { checkNotaryDN, generateTrustPolicy, validateTrustPolicy } from './trust-policy.ts'
 import {
@@ -45,6 +46,8 @@ export interface Inputs {
     credential: CredentialKind
     clientId?: string
     tenantId?: string
+    /** azure-authority-host: an https origin (see resolveAuthority for how it combines with the env). */
+    authorityHost?: string
     subscriptionId?: string
     resourceGroup?: string
   }
@@ -375,6 +378,7 @@ function vaultUrl(value: string | undefined): string | undefined {
       `'${value}' must be a plain https URL such as https://myvault.vault.azure.net.`
     )
   }
+  checkVaultHost(url, 'key-vault')
   return url.origin
 }
 
@@ -411,19 +415,30 @@ function checkAzureIds(azure: Inputs['azure']): void {
       `'${azure.tenantId}' is not a tenant ID: a GUID or a domain such as contoso.onmicrosoft.com.`
     )
   }
-  if (azure.credential === 'oidc') {
+  const kind = azure.credential
+  if (kind === 'oidc' || kind === 'environment') {
     if (!(azure.clientId ?? process.env['AZURE_CLIENT_ID'])) {
       throw new InputError(
         'azure-client-id',
-        'is required for azure-credential oidc (or set AZURE_CLIENT_ID).'
+        `is required for azure-credential ${kind} (or set AZURE_CLIENT_ID).`
       )
     }
     if (!(azure.tenantId ?? process.env['AZURE_TENANT_ID'])) {
       throw new InputError(
         'azure-tenant-id',
-        'is required for azure-credential oidc (or set AZURE_TENANT_ID).'
+        `is required for azure-credential ${kind} (or set AZURE_TENANT_ID).`
       )
     }
+  }
+  if (
+    kind === 'environment' &&
+    !process.env['AZURE_CLIENT_SECRET'] &&
+    !process.env['AZURE_CLIENT_CERTIFICATE_PATH']
+  ) {
+    throw new InputError(
+      'azure-credential',
+      "environment needs the application's secret in AZURE_CLIENT_SECRET or its certificate in AZURE_CLIENT_CERTIFICATE_PATH."
+    )
   }
 }
 
@@ -520,6 +535,9 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   if (timestampUrl !== undefined) checkTimestampUrl(timestampUrl)
   const expiry = reader.optional('expiry')
+  const authorityInput = reader.optional('azure-authority-host')
+  const authorityHost =
+    authorityInput === undefined ? undefined : parseAuthorityInput(authorityInput)
   if (expiry !== undefined && !/^(?=\d)(\d+h)?(\d+m)?$/.test(expiry)) {
     throw new InputError(
       'expiry',
@@ -536,6 +554,7 @@ export function getInputs(read: Reader = envReader): Inputs {
       credential: reader.oneOf('azure-credential', CREDENTIALS),
       ...optionalField('clientId', reader.optional('azure-client-id')),
       ...optionalField('tenantId', reader.optional('azure-tenant-id')),
+      ...optionalField('authorityHost', authorityHost),
       ...optionalField('subscriptionId', reader.optional('azure-subscription-id')),
       ...optionalField('resourceGroup', reader.optional('resource-group'))
     },
@@ -617,7 +636,14 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   for (const { value } of inputs.build.secretArgs) if (value !== '') core.setSecret(value)
   checkAzureIds(inputs.azure)
+  // AZURE_AUTHORITY_HOST set by an earlier step must not redirect a sign-in: for a step set up for
+  // Azure it is refused here, before anything is downloaded or requested; any other step checks it
+  // before its first sign-in, if one happens (createAzureIdentity).
+  if (setUpForAzure(inputs)) {
+    resolveAuthority(inputs.azure.authorityHost, process.env['AZURE_AUTHORITY_HOST'])
+  }
   const keyId = inputs.keyVault.keyId === undefined ? undefined : parseKeyId(inputs.keyVault.keyId)
+  if (keyId) checkVaultHost(new URL(keyId.vaultUrl), 'key-id')
 
   if (
     inputs.keyVault.certificate !== undefined &&
@@ -692,6 +718,21 @@ function bindRegistryCredentials(
     )
   }
   return registries[0]
+}
+
+/** Builds, signs, or names an Azure identity or a vault: the step will sign in to Azure. */
+function setUpForAzure(inputs: Inputs): boolean {
+  const { azure, keyVault } = inputs
+  return (
+    inputs.commands.includes('build') ||
+    inputs.commands.includes('sign') ||
+    azure.credential !== 'auto' ||
+    azure.clientId !== undefined ||
+    azure.tenantId !== undefined ||
+    azure.authorityHost !== undefined ||
+    keyVault.vaultUrl !== undefined ||
+    keyVault.keyId !== undefined
+  )
 }
 
 /** What each command needs, checked before anything is installed, signed or written. */

@@ -17,12 +17,17 @@ import { certificateSubject } from './truststore.ts'
 import { derToPem, isSelfSigned, pemBlocks, thumbprint } from './x509.ts'
 
 const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3'
-const KNOWN_VAULT_SUFFIXES = [
+/**
+ * Key Vault and Managed HSM hosts of Azure's clouds (public, China, US Government); private
+ * endpoints keep these names. Microsoft Cloud Germany (.vault.microsoftazure.de) closed in 2021.
+ */
+const KNOWN_VAULT_SUFFIXES: readonly string[] = [
   '.vault.azure.net',
   '.vault.azure.cn',
   '.vault.usgovcloudapi.net',
-  '.vault.microsoftazure.de',
-  '.managedhsm.azure.net'
+  '.managedhsm.azure.net',
+  '.managedhsm.azure.cn',
+  '.managedhsm.usgovcloudapi.net'
 ]
 
 /** The permission each Key Vault call needs, for messages that tell users what to grant. */
@@ -60,9 +65,44 @@ export function parseKeyId(keyId: string): KeyIdParts {
   return { vaultUrl: url.origin, name: m[1], ...(m[2] ? { version: m[2] } : {}) }
 }
 
-function isKnownVault(vaultUrl: string): boolean {
-  const host = new URL(vaultUrl).hostname
-  return KNOWN_VAULT_SUFFIXES.some(s => host.endsWith(s))
+/** `<name><suffix>` with a name of one DNS label, e.g. `myvault.vault.azure.net`. */
+function isKnownVaultHost(hostname: string): boolean {
+  return KNOWN_VAULT_SUFFIXES.some(
+    suffix =>
+      hostname.endsWith(suffix) &&
+      /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(hostname.slice(0, -suffix.length))
+  )
+}
+
+/** 127.0.0.0/8, ::1 and localhost: a vault on this machine (the local test stack). */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+}
+
+/**
+ * A vault must be Key Vault or Managed HSM of a known cloud, or on loopback. Anywhere else the
+ * Key Vault SDK could not check the 401 challenge's resource against the host, and a lookalike
+ * (`myvault.vault.azure.net.attacker.example`) could name another API (ARM) and receive a token
+ * for it.
+ */
+export function checkVaultHost(url: URL, input: 'key-vault' | 'key-id'): void {
+  if (isKnownVaultHost(url.hostname) || isLoopbackHost(url.hostname)) return
+  throw new InputError(
+    input,
+    `'${url.host}' is not a Key Vault or Managed HSM host of a known cloud ` +
+      `(<name>${KNOWN_VAULT_SUFFIXES.join(', <name>')}); the Azure token is sent only there.`
+  )
+}
+
+/**
+ * The SDK checks that a 401 challenge names a resource whose domain the vault's host is under
+ * (vault.azure.net for myvault.vault.azure.net), so a vault cannot ask for a token for another
+ * API. Only a loopback vault (the local stack, named by IP) cannot pass that check.
+ */
+function challengeOptions(vaultUrl: string): { disableChallengeResourceVerification: boolean } {
+  const url = new URL(vaultUrl)
+  checkVaultHost(url, 'key-vault')
+  return { disableChallengeResourceVerification: isLoopbackHost(url.hostname) }
 }
 
 interface RestLikeError {
@@ -73,6 +113,18 @@ interface RestLikeError {
 
 function keyVaultError(error: unknown, vaultUrl: string, what: string, permission: string): Error {
   const e = error as RestLikeError
+  // The SDK's own words suggest turning the check off; the news is that the vault asked for a
+  // token for another API and got none.
+  const mismatch = /The challenge resource '([^']*)' does not match the requested domain/.exec(
+    errorMessage(error)
+  )
+  if (mismatch) {
+    return new ActionError(
+      `Key Vault ${vaultUrl} asked for a token for '${mismatch[1]}', which is not Key Vault's: refused, no token was sent. ` +
+        'Check that key-vault / key-id name your vault.',
+      { cause: error }
+    )
+  }
   if (e.statusCode === 401 || e.statusCode === 403) {
     return new ActionError(
       `Key Vault ${vaultUrl} refused to ${what}: ${e.message} The identity needs ${permission}.`,
@@ -169,8 +221,7 @@ export class KeyVaultCertificates {
   ): Promise<KeyVaultCertificates> {
     const { CertificateClient } = await import('@azure/keyvault-certificates')
     const client = new CertificateClient(vaultUrl, credential, {
-      // The challenge's resource is checked against the vault's DNS suffix: only possible for Azure's own.
-      disableChallengeResourceVerification: !isKnownVault(vaultUrl),
+      ...challengeOptions(vaultUrl),
       ...SDK_CLIENT_OPTIONS,
       userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
     })
@@ -265,7 +316,7 @@ export class KeyVaultCertificates {
   private async chainFromSecret(name: string, version: string | undefined): Promise<string[]> {
     const { SecretClient } = await import('@azure/keyvault-secrets')
     const secrets = new SecretClient(this.vaultUrl, this.credential, {
-      disableChallengeResourceVerification: !isKnownVault(this.vaultUrl),
+      ...challengeOptions(this.vaultUrl),
       ...SDK_CLIENT_OPTIONS
     })
     let value: string | undefined

@@ -101,17 +101,29 @@ function collect(stream: NodeJS.ReadableStream): () => string {
   return () => Buffer.concat(chunks).toString('utf8').slice(0, MAX_OUTPUT)
 }
 
-/** Variables notation, its plugins and their TLS stacks may need, passed on when present. */
+/**
+ * What notation and the plugin (which inherits notation's environment) get from the runner, besides
+ * the credentials notationEnv adds; passed on when present. Nothing else: no GITHUB_* or ACTIONS_*
+ * token, no AZURE_* as found (the plugin's come from pluginEnv, validated).
+ */
 const PASSTHROUGH = [
+  // What a Go or .NET program expects to find.
   'PATH',
   'HOME',
   'RUNNER_TEMP',
   'TMPDIR',
+  // The runner's own proxy and CA settings, kept only because they serve them: a self-hosted runner
+  // behind a proxy or a TLS-inspecting gateway reaches the registry, the TSA, Entra and Key Vault only
+  // through them. They choose the route and the CAs notation and the plugin trust, never the
+  // destination: the Entra authority and the vault are validated hosts, reached over TLS. The
+  // action's own Azure requests follow the same HTTPS_PROXY / NO_PROXY. SSL_CERT_* are what Go and
+  // .NET read on Linux; NODE_EXTRA_CA_CERTS only a Node plugin (the test stand-ins) reads.
   'NODE_EXTRA_CA_CERTS',
   'SSL_CERT_FILE',
   'SSL_CERT_DIR',
   'HTTPS_PROXY',
   'https_proxy',
+  // Plain-http requests only: an http timestamp-url, CRL and OCSP fetches.
   'HTTP_PROXY',
   'http_proxy',
   'NO_PROXY',

@@ -202,14 +202,12 @@ export async function startFederatedTokenFile(
   }
 }
 
-const AZURE_VARS: Readonly<Record<ResolvedCredentialKind, readonly string[]>> = {
+/** Besides the IDs and the authority, what the plugin's credential of each kind reads. */
+const CREDENTIAL_VARS: Readonly<Record<ResolvedCredentialKind, readonly string[]>> = {
+  // The token file is the action's own (AZURE_FEDERATED_TOKEN_FILE is set below, never inherited).
   oidc: [],
-  environment: [
-    'AZURE_CLIENT_SECRET',
-    'AZURE_CLIENT_CERTIFICATE_PATH',
-    'AZURE_CLIENT_CERTIFICATE_PASSWORD',
-    'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN'
-  ],
+  // Exactly the secret the action signed in with (see SECRET_VARS).
+  environment: [],
   cli: ['AZURE_CONFIG_DIR'],
   'managed-identity': [
     'IDENTITY_ENDPOINT',
@@ -221,25 +219,42 @@ const AZURE_VARS: Readonly<Record<ResolvedCredentialKind, readonly string[]>> = 
   ]
 }
 
-/** The AZURE_* (and managed identity) variables the plugin's credential reads, and no others. */
+/** For `environment`: the variables of the one secret the action signed in with. */
+const SECRET_VARS: Readonly<
+  Record<NonNullable<AzureIdentity['clientSecretFrom']>, readonly string[]>
+> = {
+  AZURE_CLIENT_SECRET: ['AZURE_CLIENT_SECRET'],
+  AZURE_CLIENT_CERTIFICATE_PATH: [
+    'AZURE_CLIENT_CERTIFICATE_PATH',
+    'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+    'AZURE_CLIENT_SEND_CERTIFICATE_CHAIN'
+  ]
+}
+
+/**
+ * The variables the plugin's credential reads, and no others: the identity the action signed in
+ * as (its tenant and client IDs, not the environment's), the authority it validated (never
+ * AZURE_AUTHORITY_HOST as found), and that credential's own secret or endpoint. Without an Azure
+ * identity the plugin gets no credential at all.
+ */
 export function pluginEnv(
   identity: AzureIdentity | undefined,
   source: Readonly<Record<string, string | undefined>>,
   federatedTokenFile?: string
 ): Record<string, string> {
   const env: Record<string, string> = {}
+  if (!identity) return env
   const copy = (name: string): void => {
     const value = source[name]
     if (value !== undefined && value !== '') env[name] = value
   }
-  copy('AZURE_AUTHORITY_HOST')
-  copy('AZURE_TENANT_ID')
-  copy('AZURE_CLIENT_ID')
-  const kinds = identity ? [identity.kind] : (Object.keys(AZURE_VARS) as ResolvedCredentialKind[])
-  for (const kind of kinds) AZURE_VARS[kind].forEach(copy)
-  if (!identity) copy('AZURE_FEDERATED_TOKEN_FILE')
-  if (identity?.tenantId) env['AZURE_TENANT_ID'] = identity.tenantId
-  if (identity?.clientId) env['AZURE_CLIENT_ID'] = identity.clientId
+  if (identity.authorityHost !== undefined) env['AZURE_AUTHORITY_HOST'] = identity.authorityHost
+  if (identity.tenantId) env['AZURE_TENANT_ID'] = identity.tenantId
+  if (identity.clientId) env['AZURE_CLIENT_ID'] = identity.clientId
+  CREDENTIAL_VARS[identity.kind].forEach(copy)
+  if (identity.kind === 'environment' && identity.clientSecretFrom !== undefined) {
+    SECRET_VARS[identity.clientSecretFrom].forEach(copy)
+  }
   if (federatedTokenFile !== undefined) env['AZURE_FEDERATED_TOKEN_FILE'] = federatedTokenFile
   return env
 }

@@ -40,6 +40,8 @@ try {
   const seeded = await stack.keyVault.vault.seedSelfSigned(certificate, {
     subject: 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
   })
+  // The stack's Entra is on loopback: a local run names it as its own authority.
+  env['INPUT_AZURE-AUTHORITY-HOST'] = stack.authorityHost
   env.STACK_CERTIFICATE = certificate
   env.STACK_KEY_ID = seeded.kid
   if (stack.hasRegistry) {

@@ -2,8 +2,10 @@
 // a record of every call, and fault injection per route and per call number.
 import http from 'node:http'
 import https from 'node:https'
+import net from 'node:net'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 
 export interface StackRequest {
   method: string
@@ -73,11 +75,19 @@ export interface CallRecord {
   authorized: boolean
 }
 
+/**
+ * For a CONNECT proxy: where a `CONNECT host:port` is tunnelled (a local server), or undefined to
+ * refuse it with 403. Each CONNECT is recorded as a call of route `connect`, its path the authority.
+ */
+export type ConnectHandler = (authority: string) => { host: string; port: number } | undefined
+
 export interface StackServerOptions {
   name: string
   routes?: Route[]
   /** PEM key and certificate; omitted means plain HTTP. */
   tls?: { key: string; cert: string }
+  /** Makes the server an HTTP CONNECT proxy as well. */
+  connect?: ConnectHandler
 }
 
 const MAX_BODY = 64 * 1024 * 1024
@@ -108,8 +118,61 @@ export class StackServer {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
+    const connect = options.connect
+    if (connect) {
+      this.server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) =>
+        this.tunnel(req, client, head, connect)
+      )
+    }
     this.addRoutes(adminRoutes(this))
     this.addRoutes(options.routes ?? [])
+  }
+
+  private tunnel(
+    req: IncomingMessage,
+    client: Duplex,
+    head: Buffer,
+    connect: ConnectHandler
+  ): void {
+    const authority = req.url ?? ''
+    const call = (this.counters.get('connect') ?? 0) + 1
+    this.counters.set('connect', call)
+    const record: CallRecord = {
+      route: 'connect',
+      call,
+      method: 'CONNECT',
+      path: authority,
+      query: '',
+      status: 0,
+      authorized: req.headers['proxy-authorization'] !== undefined
+    }
+    this.calls.push(record)
+    client.on('error', () => client.destroy())
+    const target = connect(authority)
+    if (!target) {
+      record.status = 403
+      client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    const upstream = net.connect(target.port, target.host, () => {
+      record.status = 200
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      if (head.length > 0) upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    this.sockets.add(upstream)
+    upstream.on('close', () => {
+      this.sockets.delete(upstream)
+      client.destroy()
+    })
+    upstream.on('error', () => {
+      if (record.status === 0) {
+        record.status = 502
+        client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n')
+      } else client.destroy()
+    })
+    client.on('close', () => upstream.destroy())
   }
 
   addRoutes(routes: Route[]): void {

@@ -12,6 +12,7 @@ import { createEntra, EXCHANGE_AUDIENCE, type Application, type Entra } from './
 import { startRegistry, type Registry } from './registry.ts'
 import { createKeyVault, type KeyVault } from './keyvault.ts'
 import { createArm, stackRegistry, type Arm } from './arm.ts'
+import { certificateFor } from './lookalike.ts'
 
 export const VAULT_AUDIENCE = 'https://vault.azure.net'
 
@@ -82,6 +83,23 @@ export interface Stack {
    * registry is registry `stackacr` in `arm.resourceGroup` when started with one. */
   readonly arm: Arm & { server: StackServer }
   addVault(name: string): Promise<StackVault>
+  /**
+   * A CONNECT proxy (plain HTTP on 127.0.0.1) that tunnels the names given to addNamedServer and
+   * refuses every other (403); each CONNECT is a call of route `connect`. See proxyEnv.
+   */
+  readonly proxy: StackServer
+  /**
+   * An HTTPS server known by `hostname` (its certificate, for that name, from the stack's CA),
+   * reachable as `https://<hostname>` only through `proxy`: a hostile server under a real-looking name.
+   */
+  addNamedServer(hostname: string, routes: Route[]): Promise<StackServer>
+  /** HTTPS_PROXY at `proxy`, NO_PROXY for loopback: only named servers are reached through it. */
+  proxyEnv(): Record<string, string>
+  /**
+   * A relay: a server on 127.0.0.1 (HTTPS with the stack's certificate, or plain HTTP) that records
+   * every request and serves only `routes` (404 otherwise), where a redirected credential would land.
+   */
+  addRelay(options?: { plainHttp?: boolean; routes?: Route[] }): Promise<StackServer>
   /** Every server of the stack. */
   readonly servers: StackServer[]
   /**
@@ -203,6 +221,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     arm.bindUrl(armServer.origin)
     if (registry) arm.addRegistry(stackRegistry('stackacr', registry))
 
+    // The CONNECT proxy for servers under real-looking names
+    const named = new Map<string, StackServer>()
+    const proxy = new StackServer({
+      name: 'proxy',
+      connect: authority => {
+        const m = /^(?<host>[^:]+):443$/.exec(authority)
+        const target = named.get(m?.groups?.['host']?.toLowerCase() ?? '')
+        return target ? { host: '127.0.0.1', port: Number(new URL(target.origin).port) } : undefined
+      }
+    })
+    servers.push(proxy)
+    await proxy.listen()
+    const addNamedServer = async (hostname: string, routes: Route[]): Promise<StackServer> => {
+      if (named.has(hostname)) throw new Error(`stack: ${hostname} exists`)
+      const cert = await certificateFor(pki.ca, hostname)
+      const server = new StackServer({
+        name: `named:${hostname}`,
+        tls: { key: cert.keyPem, cert: cert.pem },
+        routes
+      })
+      servers.push(server)
+      await server.listen()
+      named.set(hostname, server)
+      return server
+    }
+
     let tokenFiles = 0
     const stack: Stack = {
       dir,
@@ -225,6 +269,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       vaults,
       arm: Object.assign(arm, { server: armServer }),
       addVault,
+      proxy,
+      addNamedServer,
+      async addRelay(relayOptions = {}) {
+        const relay = new StackServer({
+          name: `relay-${servers.length}`,
+          routes: relayOptions.routes ?? [],
+          ...(relayOptions.plainHttp ? {} : { tls })
+        })
+        servers.push(relay)
+        await relay.listen()
+        return relay
+      },
+      proxyEnv: () => ({
+        HTTPS_PROXY: proxy.origin,
+        NO_PROXY: '127.0.0.1,localhost,::1'
+      }),
       servers,
       serve: listen,
       async federatedTokenFile(claims = {}) {

@@ -162,8 +162,11 @@ export interface AzureKvCall {
   credentialType?: string
   /** The credential that produced a token (for `default`, the chain member that did). */
   credentialUsed?: string
-  /** Names (never values) of the credential-related environment variables present. */
+  /** Names (never values) of the credential, proxy and CA environment variables present. */
   env: string[]
+  /** AZURE_AUTHORITY_HOST and AZURE_CLIENT_ID as the plugin got them. */
+  authorityHost?: string
+  clientId?: string
   /** `ok`, `help`, or the errorCode returned. */
   outcome?: string
   keySpec?: string

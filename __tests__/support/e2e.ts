@@ -13,7 +13,7 @@ import {
   type RunOptions,
   type RunnerDirs
 } from './action.ts'
-import { packAzureKvStandin } from './azure-kv.ts'
+import { packAzureKvStandin, readAzureKvLog, type AzureKvCall } from './azure-kv.ts'
 import { packNotationArchive, readCalls, type Call } from './notation.ts'
 
 export interface E2E {
@@ -26,6 +26,8 @@ export interface E2E {
   /** Inputs for the OIDC identity and the stack's vault. */
   azureInputs: Record<string, string>
   notationCalls(): Call[]
+  /** Every run of the azure-kv stand-in (through notation), oldest first. */
+  pluginCalls(): AzureKvCall[]
   /** Runs the bundle's main step (and, with `post`, its post step) with the stack's env. */
   run(
     inputs: Record<string, string>,
@@ -41,7 +43,8 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-'))
   const logFile = path.join(work, 'notation-calls.jsonl')
   const notation = await packNotationArchive(work, { logFile })
-  const plugin = await packAzureKvStandin(work)
+  const pluginLog = path.join(work, 'azure-kv-calls.jsonl')
+  const plugin = await packAzureKvStandin(work, { env: { AZURE_KV_STANDIN_LOG: pluginLog } })
   const files = new Map([
     ['notation.tar.gz', await readFile(notation.file)],
     ['plugin.tar.gz', await readFile(plugin.file)]
@@ -71,6 +74,8 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
   const azureInputs: Record<string, string> = {
     'azure-client-id': stack.clientId,
     'azure-tenant-id': stack.tenantId,
+    // The stack's env sets AZURE_AUTHORITY_HOST to its loopback Entra; the step names it as its own.
+    'azure-authority-host': stack.authorityHost,
     'key-vault': stack.keyVault.url,
     // The stack's registry stands in for an ACR on 127.0.0.1: named as one, as a user would.
     ...(stack.hasRegistry ? { 'acr-registries': stack.registry.host } : {})
@@ -84,6 +89,7 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
     installInputs,
     azureInputs,
     notationCalls: () => readCalls(logFile),
+    pluginCalls: () => readAzureKvLog(pluginLog),
     async run(inputs, runOptions = {}) {
       const env = { ...stack.env(), ...runOptions.env }
       const main = await runAction({
