@@ -6,6 +6,7 @@ import type { Inputs } from './inputs.ts'
 import { parseReference } from './reference.ts'
 import { ACR_REFRESH_TOKEN_USERNAME, RegistryClient, exchangeAcrRefreshToken } from './registry.ts'
 import type { ImageReference, RegistryCredential, ResolvedImage } from './types.ts'
+import { logLine } from './untrusted.ts'
 
 export interface ParsedImage {
   input: string
@@ -72,7 +73,7 @@ export async function resolveDigests(
   )
   for (const image of resolved) {
     const tagged = image.input.includes('@') ? '' : ` (from ${image.input})`
-    core.info(`${image.reference}${tagged}`)
+    logLine(`${image.reference}${tagged}`)
   }
   return resolved
 }
