@@ -19,7 +19,7 @@ import {
 } from './retry.ts'
 import { parseReference } from './reference.ts'
 import type { ResolvedImage } from './types.ts'
-import { inertLine, logLine, splitLines } from './untrusted.ts'
+import { inertLine, logLine, splitLines, withoutCredentials } from './untrusted.ts'
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com'
 /** ACR Tasks' own default run timeout, in seconds. */
@@ -126,15 +126,6 @@ function parseGitContext(context: string): string {
     }
   }
   return context
-}
-
-/** `scheme://user:secret@host/…` → `scheme://***@host/…`, for a URL that may not even parse. */
-export function withoutCredentials(url: string): string {
-  // As WHATWG URL parses: tabs and newlines are dropped, leading C0 controls and spaces skipped;
-  // the authority ends at the first / ? # (or \), its user-info at the last @ in it.
-  return url
-    .replace(/[\t\n\r]/g, '')
-    .replace(/^([\p{Cc} ]*[a-z][a-z0-9+.-]*:[\\/]*)[^/?#\\]*@/iu, '$1***@')
 }
 
 function parsePlatform(value: string | undefined): BuildPlatform {

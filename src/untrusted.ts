@@ -67,3 +67,15 @@ export function logLine(text: string): void {
 export function logLines(text: string): void {
   for (const line of splitLines(text)) core.info(inertLine(line))
 }
+
+/**
+ * `scheme://user:secret@host/…` → `scheme://***@host/…`, for a URL the action quotes in a message or
+ * a log line (it may not even parse): credentials in an input are never echoed.
+ */
+export function withoutCredentials(url: string): string {
+  // As WHATWG URL parses: tabs and newlines are dropped, leading C0 controls and spaces skipped;
+  // the authority ends at the first / ? # (or \), its user-info at the last @ in it.
+  return url
+    .replace(/[\t\n\r]/g, '')
+    .replace(/^([\p{Cc} ]*[a-z][a-z0-9+.-]*:[\\/]*)[^/?#\\]*@/iu, '$1***@')
+}
