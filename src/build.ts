@@ -554,7 +554,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       const git = plan.source as { kind: 'git'; url: string; dockerfile: string }
       sourceLocation = git.url
       dockerFilePath = git.dockerfile
-      core.info(`Building from ${git.url}`)
+      logLine(`Building from ${git.url}`)
     }
 
     // Schedule. Not aborted midway: a run the service accepted is canceled below instead.
