@@ -2,9 +2,11 @@
 // build sign verify from a local context; sign; verify; OIDC, and the client secret from the
 // environment), main and post. Then everything a person or a later step could read is searched for
 // every secret the stack issued: stdout and stderr, the job summary, saved state, outputs, exported
-// env and PATH, and every file left in RUNNER_TEMP, the tool cache and the workspace. A value in a
-// `::add-mask::` line does not count (the runner consumes those lines); anything else is a hit.
-// A control plants known secrets and must find each of them. Figures go to
+// env and PATH, and every file left in RUNNER_TEMP, the tool cache and the workspace. stdout and
+// stderr are read as the runner reads them (support/runner-commands.ts): a `::add-mask::` line it
+// acts on is consumed, not printed, so its value does not count; one inside a stop-commands window
+// is printed in the clear and never registered, so it counts like any other text. A control plants
+// known secrets (one in such a window) and must find each of them. Figures go to
 // .tmp/reliability/secrets.json.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -13,6 +15,7 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { ACR_TOKEN_USERNAME } from './stack/acr.ts'
 import { ROOT, runAction, type ActionRun } from './support/action.ts'
+import { readAsRunner } from './support/runner-commands.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
 import { registryDescribe } from './support/stack-env.ts'
 
@@ -66,13 +69,31 @@ function needlesOf(secrets: Secret[]): Needle[] {
   return needles
 }
 
-/** Hits of `needles` in `text`; lines starting with `::add-mask::` are skipped when `log`. */
+/** Each line the runner reads (split at CRLF, CR, LF) with its offset in `text`. */
+function runnerLinesAt(text: string): { line: string; offset: number }[] {
+  const out: { line: string; offset: number }[] = []
+  let start = 0
+  for (const m of text.matchAll(/\r\n|\r|\n/g)) {
+    out.push({ line: text.slice(start, m.index), offset: start })
+    start = m.index + m[0].length
+  }
+  if (start < text.length) out.push({ line: text.slice(start), offset: start })
+  return out
+}
+
+/**
+ * Hits of `needles` in `text`. With `log`, the text is read as the runner reads a step's output: the
+ * `::add-mask::` lines it registers are consumed (not printed); every other line is text.
+ */
 function scanText(place: string, text: string, needles: Needle[], log = false): Hit[] {
   const hits: Hit[] = []
-  const lines = log ? text.split('\n') : [text]
-  let base = 0
-  for (const line of lines) {
-    if (!(log && line.startsWith('::add-mask::'))) {
+  const reading = log ? readAsRunner(text) : undefined
+  const registersMask = new Set(
+    reading?.commands.filter(c => c.name.toLowerCase() === 'add-mask').map(c => c.line)
+  )
+  const lines = log ? runnerLinesAt(text) : [{ line: text, offset: 0 }]
+  lines.forEach(({ line, offset: base }, index) => {
+    if (!registersMask.has(index)) {
       for (const needle of needles) {
         for (let at = line.indexOf(needle.text); at >= 0; at = line.indexOf(needle.text, at + 1)) {
           // The line around the hit, with every secret in it cut out (the report is a file too).
@@ -90,8 +111,7 @@ function scanText(place: string, text: string, needles: Needle[], log = false): 
         }
       }
     }
-    base += line.length + 1
-  }
+  })
   return hits
 }
 
@@ -315,6 +335,12 @@ registryDescribe('no secret leaks: every command end to end', () => {
 
     const scans = [...between, final]
     const hits = scans.flatMap(s => s.hits)
+    // A mask issued while commands are stopped is printed, never registered (issue 11, item 9).
+    const masksInWindow = runs.flatMap(({ name, run }) =>
+      [run.stdout, run.stderr].flatMap(text =>
+        readAsRunner(text).masksInWindow.map(() => `${name}: a mask inside a stop-commands window`)
+      )
+    )
     Object.assign(result, {
       secretsIssued: kinds,
       secrets: secrets.length,
@@ -330,12 +356,14 @@ registryDescribe('no secret leaks: every command end to end', () => {
         filesAtEnd: final.files - stepDirs.length * 5
       },
       hitCount: hits.length,
-      hits
+      hits,
+      masksInWindow: masksInWindow.length
     })
+    assert.deepEqual(masksInWindow, [], 'every mask is issued while commands run')
     assert.deepEqual(hits, [], 'no secret in any output or file')
   })
 
-  test('control: the scan finds planted secrets (and ignores mask lines)', async () => {
+  test('control: the scan finds planted secrets (and ignores registered mask lines)', async () => {
     const issued = e2e.stack.issuedSecrets()
     const refresh = issued.find(s => s.kind === 'acr-refresh-token')!
     const oidc = issued.find(s => s.kind === 'github-oidc-token')!
@@ -350,7 +378,10 @@ registryDescribe('no secret leaks: every command end to end', () => {
     await writeFile(path.join(plantDir, 'sig-only'), `…${oidc.value.split('.')[2]}…`)
     const planted: ActionRun = {
       code: 0,
-      stdout: `::add-mask::${refresh.value}\nupload to https://x/blob?sig=${sas.value}\n`,
+      stdout:
+        `::add-mask::${refresh.value}\nupload to https://x/blob?sig=${sas.value}\n` +
+        // Read as the runner does: inside the window the mask is text, printed in the clear.
+        `::stop-commands::planted-token\n::add-mask::${sas.value}\n::planted-token::\n`,
       stderr: '',
       outputs: {},
       exportedEnv: {},
@@ -366,13 +397,14 @@ registryDescribe('no secret leaks: every command end to end', () => {
       'RUNNER_TEMP/planted/sig-only github-oidc-token jwt-signature',
       'RUNNER_TEMP/planted/token github-oidc-token jwt-signature',
       'RUNNER_TEMP/planted/token github-oidc-token value',
+      'planted: stdout sas-signature value',
       'planted: stdout sas-signature value'
     ])
     assert.ok(
       scan.hits.every(h => !h.context.includes(oidc.value)),
       'the report cuts secrets out'
     )
-    result['control'] = { planted: 4, plantedInMaskLine: 1, found }
+    result['control'] = { planted: 5, plantedInMaskLine: 1, plantedInStopWindow: 1, found }
   })
 })
 

@@ -13,6 +13,7 @@ import {
   isAcrRegistry
 } from './registry.ts'
 import type { ImageReference, RegistryCredential, ResolvedImage } from './types.ts'
+import { logLine } from './untrusted.ts'
 
 export interface ParsedImage {
   input: string
@@ -93,7 +94,7 @@ export async function resolveDigests(
   )
   for (const image of resolved) {
     const tagged = image.input.includes('@') ? '' : ` (from ${image.input})`
-    core.info(`${image.reference}${tagged}`)
+    logLine(`${image.reference}${tagged}`)
   }
   return resolved
 }

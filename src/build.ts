@@ -4,9 +4,7 @@
 // @azure/arm-containerregistry 11.x (the last with Tasks/Runs) is loaded only here, only when needed.
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/core-auth'
-import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import os from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isGitContext, packContext } from './build-context.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
@@ -21,6 +19,7 @@ import {
 } from './retry.ts'
 import { parseReference } from './reference.ts'
 import type { ResolvedImage } from './types.ts'
+import { inertLine, logLine, splitLines, withoutCredentials } from './untrusted.ts'
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com'
 /** ACR Tasks' own default run timeout, in seconds. */
@@ -29,6 +28,7 @@ export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600
 export const MAX_CONTEXT_BYTES = 256 * 1024 * 1024
 const FINAL_STATUSES = new Set(['succeeded', 'failed', 'canceled', 'error', 'timeout'])
 const TAIL_LINES = 30
+const RUN_ID = /^[a-z0-9]{1,64}$/
 
 // ---------------------------------------------------------------------------------------------
 // Validation: everything the inputs can get wrong, before any network call.
@@ -97,8 +97,9 @@ function parseBuildImage(line: string): BuildImage {
 }
 
 function parseGitContext(context: string): string {
+  // A refusal quotes the URL without its user-info: credentials in it are never echoed.
   const fail = (why: string): never => {
-    throw new InputError('build-context', `'${context}' ${why}`)
+    throw new InputError('build-context', `'${withoutCredentials(context)}' ${why}`)
   }
   let url: URL
   try {
@@ -387,19 +388,24 @@ class RunLog {
       const status = isRestError(error) ? error.statusCode : undefined
       const transient =
         isTransientError(error) || (status !== undefined && isTransientStatus(status))
-      // A refusal will not pass by itself: said once, after the log group (commands are off here).
+      // A refusal will not pass by itself: said once, after the log group.
       if (!transient) this.problem ??= errorMessage(error)
     }
   }
 
   private write(text: string): void {
-    const lines = (this.partial + text).split(/\r?\n/)
-    this.partial = lines.pop() ?? ''
+    let pending = this.partial + text
+    // A CR at the end may be the first half of a CRLF split across two reads: keep it for the next.
+    const heldCr = pending.endsWith('\r')
+    if (heldCr) pending = pending.slice(0, -1)
+    const lines = splitLines(pending)
+    this.partial = (lines.pop() ?? '') + (heldCr ? '\r' : '')
     for (const line of lines) this.emit(line)
   }
 
   private emit(line: string): void {
-    core.info(line)
+    // The log is the build's own text (a Dockerfile's RUN echo…): inert, see untrusted.ts.
+    core.info(inertLine(line))
     this.tail.push(line)
     if (this.tail.length > TAIL_LINES) this.tail.shift()
   }
@@ -408,22 +414,13 @@ class RunLog {
   flush(): void {
     const rest = this.partial + this.decoder.decode()
     this.partial = ''
-    if (rest !== '') this.emit(rest)
+    const lines = splitLines(rest)
+    if (lines.at(-1) === '') lines.pop()
+    for (const line of lines) this.emit(line)
   }
 
   lastLines(): string[] {
     return [...this.tail]
-  }
-}
-
-/** Runs `fn` with workflow commands suspended, so a build log cannot issue any. */
-async function withoutCommands<T>(fn: () => Promise<T>): Promise<T> {
-  const token = randomUUID()
-  process.stdout.write(`::stop-commands::${token}${os.EOL}`)
-  try {
-    return await fn()
-  } finally {
-    process.stdout.write(`::${token}::${os.EOL}`)
   }
 }
 
@@ -552,12 +549,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       await uploadContext(upload.uploadUrl, await readFile(packed.file), signal)
       sourceLocation = upload.relativePath
       dockerFilePath = packed.dockerfile
-      core.info(`Uploaded the build context to registry '${reg}'.`)
+      logLine(`Uploaded the build context to registry '${reg}'.`)
     } else {
       const git = plan.source as { kind: 'git'; url: string; dockerfile: string }
       sourceLocation = git.url
       dockerFilePath = git.dockerfile
-      core.info(`Building from ${git.url}`)
+      logLine(`Building from ${git.url}`)
     }
 
     // Schedule. Not aborted midway: a run the service accepted is canceled below instead.
@@ -582,8 +579,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     }
     const runId = queued.runId
     if (!runId) throw new ActionError(`Registry '${reg}' scheduled a run but returned no run ID.`)
+    // ACR run IDs are lowercase letters and digits (ca1, cb2d…). Anything else is not echoed: it is
+    // ARM's text, and it would go into log lines, a group title and request paths.
+    if (!RUN_ID.test(runId)) {
+      throw new ActionError(
+        `Registry '${reg}' scheduled a run but returned a run ID that is not lowercase letters and digits (${runId.length} characters); not using it.`
+      )
+    }
     const secretNames = plan.arguments.filter(a => a.isSecret).map(a => a.name)
-    core.info(
+    logLine(
       `Queued ACR Tasks run ${runId} on registry '${reg}': ${request.imageNames.join(', ')} for ${platformText(plan.platform)}` +
         (plan.arguments.length > 0
           ? `; build arguments ${plan.arguments.map(a => a.name).join(', ')}` +
@@ -613,8 +617,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const deadline = Date.now() + timeoutSeconds * 1000 + timing.graceMs
 
     let run: RunLike = queued
-    const outcome = await core.group(`ACR Tasks run ${runId}`, () =>
-      withoutCommands(async (): Promise<'done' | 'aborted' | 'deadline'> => {
+    // No stop-commands window around the log: each line is inert instead, so a secret masked while
+    // the log streams (the log link's SAS, a token the SDK renews) is masked (see untrusted.ts).
+    const outcome = await core.group(
+      `ACR Tasks run ${runId}`,
+      async (): Promise<'done' | 'aborted' | 'deadline'> => {
         let delay = timing.pollMs
         try {
           for (;;) {
@@ -645,7 +652,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         } finally {
           log.flush()
         }
-      })
+      }
     )
 
     if (log.problem !== undefined) {

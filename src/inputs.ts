@@ -13,6 +13,7 @@ import {
   pinnedVersions,
   type Tool
 } from './releases.ts'
+import { withoutCredentials } from './untrusted.ts'
 
 export const COMMANDS = ['setup', 'build', 'sign', 'verify'] as const
 export type Command = (typeof COMMANDS)[number]
@@ -328,15 +329,16 @@ function toolSource(
     }
     return { version }
   }
-  if (/\s/.test(url)) throw new InputError(names.url, `'${url}' must not contain white space.`)
+  const quoted = withoutCredentials(url)
+  if (/\s/.test(url)) throw new InputError(names.url, `'${quoted}' must not contain white space.`)
   let parsed: URL
   try {
     parsed = new URL(url)
   } catch {
-    throw new InputError(names.url, `'${url}' is not a URL.`)
+    throw new InputError(names.url, `'${quoted}' is not a URL.`)
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new InputError(names.url, `'${url}' must be an http(s) URL.`)
+    throw new InputError(names.url, `'${quoted}' must be an http(s) URL.`)
   }
   if (parsed.username !== '' || parsed.password !== '') {
     throw new InputError(names.url, 'must not carry credentials; use a URL that needs none.')
@@ -390,7 +392,7 @@ function checkTimestampUrl(value: string): void {
     url = undefined
   }
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new InputError('timestamp-url', `'${value}' is not an http(s) URL.`)
+    throw new InputError('timestamp-url', `'${withoutCredentials(value)}' is not an http(s) URL.`)
   }
   if (url.username !== '' || url.password !== '') {
     // The URL is passed to notation on its command line and shown in the job summary.

@@ -105,6 +105,40 @@ function challengeOptions(vaultUrl: string): { disableChallengeResourceVerificat
   return { disableChallengeResourceVerification: isLoopbackHost(url.hostname) }
 }
 
+/**
+ * The certificate's key ID as Key Vault answered it, accepted only as a key of the vault in use,
+ * named as the certificate, of its version: `https://<this vault>/keys/<name>/<version>`. It becomes
+ * notation's --id (the key the plugin signs with), an output and a summary cell; a key of another
+ * vault, or any other text, is refused and not echoed.
+ */
+export function vaultKeyId(kid: string, vaultUrl: string, name: string, version?: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(kid)
+  } catch {
+    url = undefined
+  }
+  const vault = new URL(vaultUrl).origin
+  const m = url && /^\/keys\/([0-9a-zA-Z-]{1,127})\/([0-9a-fA-F]{32})$/.exec(url.pathname)
+  const sameVault = url?.origin === vault && url.username === '' && url.password === ''
+  if (
+    !url ||
+    !sameVault ||
+    !m ||
+    m[1]?.toLowerCase() !== name.toLowerCase() ||
+    (version !== undefined && m[2]?.toLowerCase() !== version.toLowerCase()) ||
+    url.search ||
+    url.hash
+  ) {
+    const where =
+      url && url.origin !== vault && url.origin !== 'null' ? ` (a key of ${url.origin})` : ''
+    throw new ActionError(
+      `Key Vault ${vaultUrl} answered certificate '${name}' with a key ID that is not ${vault}/keys/${name}/${version ?? '<version>'}${where}; not signing with it.`
+    )
+  }
+  return `${vault}/keys/${m[1]}/${m[2]}`
+}
+
 interface RestLikeError {
   statusCode?: number
   code?: string
@@ -399,7 +433,9 @@ export class KeyVaultCertificates {
         (await this.chainFromSecret(name, certificate.properties.version)).slice(1)
       chain = [leafPem, ...rest]
     }
-    const keyId = inputs.keyId ?? certificate.keyId
+    const keyId =
+      inputs.keyId ??
+      vaultKeyId(certificate.keyId, this.vaultUrl, name, certificate.properties.version)
     return {
       vaultUrl: this.vaultUrl,
       name,

@@ -8,6 +8,7 @@ import { detectPlatform } from './platform.ts'
 import { post } from './post.ts'
 import { isPost, markMainStarted, saveCleanup, saveWorkDir } from './state.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
+import { logLine } from './untrusted.ts'
 
 export async function run(): Promise<void> {
   // performance.now() counts from process start: what the action costs before it does anything.
@@ -179,7 +180,8 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     )
     core.setOutput('key-id', certificate.keyId)
     core.setOutput('certificate-subject', certificate.subject)
-    core.info(
+    // The subject is Key Vault's text: printed inert (see untrusted.ts).
+    logLine(
       `Signing certificate ${certificate.subject} (key ${certificate.keyId}), valid until ${certificate.notAfter.toISOString()}`
     )
   }

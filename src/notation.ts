@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { ActionError, InputError } from './errors.ts'
 import type { Inputs } from './inputs.ts'
 import type { RegistryCredential } from './types.ts'
+import { splitLines } from './untrusted.ts'
 
 export interface NotationResult {
   code: number
@@ -169,11 +170,11 @@ export function notationEnv(options: NotationEnvOptions): Record<string, string>
 
 /**
  * notation's error, without the `Error: ` prefix: the first `Error:` line of stderr, else its last
- * non-empty line; undefined when stderr is empty.
+ * non-empty line; undefined when stderr is empty. Lines end where the runner ends them (a lone CR
+ * too), so the error never spans lines in the log or the job summary.
  */
 export function errorLine(stderr: string): string | undefined {
-  const lines = stderr
-    .split(/\r?\n/)
+  const lines = splitLines(stderr)
     .map(line => line.trim())
     .filter(line => line !== '')
   const error = lines.find(line => line.startsWith('Error: '))

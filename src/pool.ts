@@ -2,6 +2,7 @@
 // order, and each item's log lines are held back and printed as one group, in input order, as soon
 // as that item and every item before it are done.
 import * as core from '@actions/core'
+import { logLines } from './untrusted.ts'
 
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight. Every item runs even when others
@@ -90,7 +91,11 @@ function printGroup(title: string, lines: LogLine[]): void {
   // finishing together can never interleave their lines.
   core.startGroup(title)
   try {
-    for (const { level, message } of lines) core[level](message)
+    // info carries notation's output and server text: printed inert (the others escape their data).
+    for (const { level, message } of lines) {
+      if (level === 'info') logLines(message)
+      else core[level](message)
+    }
   } finally {
     core.endGroup()
   }

@@ -1,7 +1,7 @@
 // Bounded, jittered retries for network calls. What is transient (timeouts, resets, 408, 429, 5xx)
 // is retried; anything else fails at once with the server's message.
-import * as core from '@actions/core'
 import type { PipelinePolicy } from '@azure/core-rest-pipeline'
+import { logLine } from './untrusted.ts'
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -144,7 +144,8 @@ export async function withRetry<T>(
       if (attempt >= options.attempts || !isTransientError(error)) throw error
       const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined
       const delay = backoffDelay(attempt, options, retryAfter)
-      core.info(
+      // The message may carry a server's words (an error body): printed inert, on one line.
+      logLine(
         `${label}: ${(error as Error).message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${options.attempts})`
       )
       await sleep(delay)

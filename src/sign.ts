@@ -23,6 +23,7 @@ import { mapLimitLogged, type ItemLog } from './pool.ts'
 import { loadTimestampRoot } from './preflight.ts'
 import { DIGEST } from './reference.ts'
 import { DEFAULT_RETRY, backoffDelay } from './retry.ts'
+import { splitLines } from './untrusted.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
 export interface SignContext {
@@ -386,9 +387,12 @@ function runOptions(runner: Runner, image: ResolvedImage) {
   }
 }
 
-/** notation's output into the image's log: `Warning:` lines as warnings, the rest as info. */
+/**
+ * notation's output into the image's log, split where the runner splits lines: `Warning:` lines as
+ * warnings (escaped by the toolkit), the rest as info (printed inert by the pool, see untrusted.ts).
+ */
 function echo(log: ItemLog, output: string): void {
-  for (const line of output.split(/\r?\n/)) {
+  for (const line of splitLines(output)) {
     if (line.trim() === '') continue
     if (line.startsWith('Warning: ')) log.warning(line.slice('Warning: '.length))
     else log.info(line)

@@ -2,6 +2,7 @@
 // digests, the certificate's subject and key ID, notation's error lines. Never a credential.
 import * as core from '@actions/core'
 import type { ImageResult, SigningCertificate } from './types.ts'
+import { oneLine } from './untrusted.ts'
 
 export interface SummaryInfo {
   certificate?: SigningCertificate
@@ -52,9 +53,13 @@ export function escapeHtml(value: string): string {
     .replace(/"/g, '&quot;')
 }
 
-/** A table cell: escaped, on one line, at most MAX_CELL characters. */
+/**
+ * A table cell: escaped, on one line (every CR, LF, U+0085, U+2028, U+2029 folded: a lone CR is a
+ * line break to the Markdown reader, and a blank line ends the HTML table), at most MAX_CELL
+ * characters.
+ */
 function cell(value: string): string {
-  const line = value.replace(/\s*\r?\n\s*/g, ' ')
+  const line = oneLine(value)
   return escapeHtml(line.length > MAX_CELL ? `${line.slice(0, MAX_CELL - 1)}…` : line)
 }
 

@@ -25,6 +25,7 @@ import {
   type LoadedCertificate
 } from './truststore.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
+import { splitLines } from './untrusted.ts'
 import { isSelfSigned } from './x509.ts'
 
 export interface VerifyContext {
@@ -241,8 +242,10 @@ export async function verifyImages(
         ...(ctx.signal ? { signal: ctx.signal } : {})
       })
       const outcome = interpretVerify(image.reference, result)
-      for (const line of result.stdout.split('\n').filter(Boolean)) log.info(line)
-      for (const line of result.stderr.split('\n').filter(Boolean)) log.info(line)
+      // Split where the runner splits; the pool prints info lines inert (see untrusted.ts).
+      for (const line of splitLines(`${result.stdout}\n${result.stderr}`)) {
+        if (line.trim() !== '') log.info(line)
+      }
       if (outcome.error) log.error(`${image.reference}: ${outcome.error}`)
       return { ...outcome, verifyMs: Math.round(performance.now() - started) }
     }

@@ -59,6 +59,8 @@ export interface RunScript {
   errorMessage?: string
   /** Called on each GET of the run, after its status for this poll is set. */
   onPoll?: (poll: number, run: StoredRun) => void | Promise<void>
+  /** A hostile ARM: answer with this run ID instead of one like ACR's (`ca1`, lowercase alphanumeric). */
+  runId?: string
 }
 
 export interface BuildArgument {
@@ -593,7 +595,9 @@ export function createArm(options: ArmOptions): Arm {
         if (problem) return armError(400, 'InvalidParameter', problem)
         const request = body as DockerBuildRequestBody
         const upload = uploads.get(request.sourceLocation)
-        const runId = `c${String.fromCharCode(97 + (runCounter % 26))}${++runCounter}`
+        const script = { ...(scripts.shift() ?? {}) }
+        const generated = `c${String.fromCharCode(97 + (runCounter % 26))}${++runCounter}`
+        const runId = script.runId ?? generated
         const run: StoredRun = {
           runId,
           registry: checked.registry?.name ?? '',
@@ -605,7 +609,7 @@ export function createArm(options: ArmOptions): Arm {
           outputImages: [],
           canceled: false,
           createTime: new Date().toISOString(),
-          script: { ...(scripts.shift() ?? {}) },
+          script,
           audience: checked.audience,
           ...(upload ? { sourceEntries: listArchive(upload.bytes) } : {})
         }

@@ -99,6 +99,11 @@ export interface Entra {
   readonly issued: number
   /** Every access token minted (endpoint and issueAccessToken), oldest first: for leak scans. */
   readonly issuedTokens: readonly string[]
+  /**
+   * Lifetime of the access tokens minted from now on (undefined: back to the option's, default
+   * 3599 s). A short one makes clients renew during a long operation (a build's log streaming).
+   */
+  setTokenTtlSeconds(seconds: number | undefined): void
 }
 
 interface EntraError {
@@ -140,7 +145,7 @@ function stripSlash(s: string): string {
 
 export async function createEntra(options: EntraOptions = {}): Promise<Entra> {
   const tenantId = options.tenantId ?? randomUUID()
-  const ttl = options.tokenTtlSeconds ?? 3599
+  let ttl = options.tokenTtlSeconds ?? 3599
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
   const kid = randomBytes(20).toString('base64url')
   const jwk = { ...(await exportJWK(publicKey)), kid, use: 'sig', kty: 'RSA' }
@@ -167,6 +172,9 @@ export async function createEntra(options: EntraOptions = {}): Promise<Entra> {
       return issued
     },
     issuedTokens,
+    setTokenTtlSeconds(seconds: number | undefined) {
+      ttl = seconds ?? options.tokenTtlSeconds ?? 3599
+    },
     addApplication(o: ApplicationOptions = {}) {
       const app: Application = {
         clientId: o.clientId ?? randomUUID(),

@@ -159,6 +159,11 @@ export interface KeyVault {
   setPendingPolls(count: number): void
   /** Every successful sign, in order. */
   readonly signs: SignRecord[]
+  /**
+   * A hostile vault: certificate answers for `name` carry this `kid` (undefined: the real one, a key
+   * of this vault named as the certificate, of its version).
+   */
+  misreportKeyId(name: string, kid: string | undefined): void
 }
 
 export const KEYVAULT_ROUTE_NAMES = [
@@ -432,6 +437,7 @@ export function createKeyVault(options: {
   let permissionModel: PermissionModel = 'accessPolicy'
   let pendingPolls = 1
   let origin = ''
+  const misreportedKeyIds = new Map<string, string>()
 
   const url = (kind: 'certificates' | 'keys' | 'secrets', name: string, version?: string) =>
     `${origin}/${kind}/${name}${version !== undefined ? `/${version}` : ''}`
@@ -622,7 +628,7 @@ export function createKeyVault(options: {
   function certificateBundle(cert: StoredCertificate, v: StoredVersion) {
     return {
       id: url('certificates', cert.name, v.version),
-      kid: url('keys', cert.name, v.version),
+      kid: misreportedKeyIds.get(cert.name) ?? url('keys', cert.name, v.version),
       sid: url('secrets', cert.name, v.version),
       x5t: x5t(v.leaf.der),
       cer: v.leaf.der.toString('base64'),
@@ -1097,6 +1103,10 @@ export function createKeyVault(options: {
       for (const cert of certificates.values()) {
         cert.policy.id = `${url('certificates', cert.name)}/policy`
       }
+    },
+    misreportKeyId(certName, kid) {
+      if (kid === undefined) misreportedKeyIds.delete(certName)
+      else misreportedKeyIds.set(certName, kid)
     },
     seedSelfSigned(certName, o) {
       return seed(certName, o, undefined)

@@ -1,6 +1,6 @@
 // End-to-end harness: the local stack, the notation and azure-kv stand-ins packed as release
 // archives and served over HTTP, and the committed bundle run as a runner runs it.
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { StackServer } from '../stack/http.ts'
@@ -28,6 +28,11 @@ export interface E2E {
   notationCalls(): Call[]
   /** Every run of the azure-kv stand-in (through notation), oldest first. */
   pluginCalls(): AzureKvCall[]
+  /**
+   * The notation stand-in's scenario for the next runs (see fixtures/notation/notation.ts: a sign or
+   * verify that fails with a given message, per reference or digest); `{}` for none.
+   */
+  notationScenario(scenario: Record<string, unknown>): Promise<void>
   /** Runs the bundle's main step (and, with `post`, its post step) with the stack's env. */
   run(
     inputs: Record<string, string>,
@@ -42,7 +47,9 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
   const stack = await startStack(options)
   const work = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-'))
   const logFile = path.join(work, 'notation-calls.jsonl')
-  const notation = await packNotationArchive(work, { logFile })
+  const scenarioFile = path.join(work, 'notation-scenario.json')
+  await writeFile(scenarioFile, '{}\n')
+  const notation = await packNotationArchive(work, { logFile, scenarioFile })
   const pluginLog = path.join(work, 'azure-kv-calls.jsonl')
   const plugin = await packAzureKvStandin(work, { env: { AZURE_KV_STANDIN_LOG: pluginLog } })
   const files = new Map([
@@ -90,6 +97,7 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
     azureInputs,
     notationCalls: () => readCalls(logFile),
     pluginCalls: () => readAzureKvLog(pluginLog),
+    notationScenario: scenario => writeFile(scenarioFile, `${JSON.stringify(scenario)}\n`),
     async run(inputs, runOptions = {}) {
       const env = { ...stack.env(), ...runOptions.env }
       const main = await runAction({

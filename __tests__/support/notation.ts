@@ -34,6 +34,11 @@ export interface StandinOptions {
   version?: string
   /** Default NOTATION_STANDIN_LOG (default `<dir>/notation-calls.jsonl`); the env still wins. */
   logFile?: string
+  /**
+   * NOTATION_STANDIN_SCENARIO for every run (the action gives notation a fresh environment, so the
+   * wrapper sets it); omitted: none.
+   */
+  scenarioFile?: string
 }
 
 export interface InstalledStandin {
@@ -44,7 +49,7 @@ export interface InstalledStandin {
   readLog(): Call[]
 }
 
-function wrapper(version: string, logFile: string): string {
+function wrapper(version: string, logFile: string, scenarioFile?: string): string {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
   return [
     '#!/bin/sh',
@@ -52,6 +57,9 @@ function wrapper(version: string, logFile: string): string {
     `: "\${NOTATION_STANDIN_VERSION:=${version}}"`,
     `: "\${NOTATION_STANDIN_LOG:=${logFile}}"`,
     'export NOTATION_STANDIN_VERSION NOTATION_STANDIN_LOG',
+    ...(scenarioFile === undefined
+      ? []
+      : [`NOTATION_STANDIN_SCENARIO=${q(scenarioFile)}`, 'export NOTATION_STANDIN_SCENARIO']),
     `exec ${q(process.execPath)} ${q(STANDIN_ENTRY)} "$@"`,
     ''
   ].join('\n')
@@ -87,9 +95,13 @@ export async function packNotationArchive(
   const stage = join(dir, 'stage-notation')
   mkdirSync(stage, { recursive: true })
   const logFile = options.logFile ?? join(dir, 'notation-calls.jsonl')
-  writeFileSync(join(stage, 'notation'), wrapper(options.version ?? '1.3.2', logFile), {
-    mode: 0o755
-  })
+  writeFileSync(
+    join(stage, 'notation'),
+    wrapper(options.version ?? '1.3.2', logFile, options.scenarioFile),
+    {
+      mode: 0o755
+    }
+  )
   writeFileSync(join(stage, 'LICENSE'), 'Apache License 2.0 (test stand-in archive)\n')
   const file = join(
     dir,
