@@ -518,6 +518,9 @@ async function verifySigner(
     trust = await runner.prepared.signerTrust()
   } catch (error) {
     // No anchor for this certificate (a CA chain without its root): nothing can be proven.
+    log.warning(
+      `Existing signatures cannot be verified against this certificate: ${errorMessage(error)}`
+    )
     return {
       verified: false,
       why: `this certificate cannot be made a trust anchor: ${errorMessage(error)}`,
@@ -568,7 +571,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
         throw new Error(`whether ${reference} is already signed is unknown: ${check.why}`)
       }
       log.warning(
-        `Signature ${candidate.digest} claims this certificate, but no signature attached to ${reference} verifies against it (copied from another image, or not made with this key): signing.`
+        `Signature ${candidate.digest} claims this certificate, but ${reference} does not verify against it (a copy from another image, a forgery, or nothing to check with): signing.`
       )
     }
   }
@@ -599,7 +602,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
         if (!check.verified && check.transient) throw new Error(check.why)
         if (!check.verified) {
           log.warning(
-            `Signature ${landed.digest} claims this certificate, but no signature attached to ${reference} verifies against it: not this run's push.`
+            `Signature ${landed.digest} claims this certificate, but ${reference} does not verify against it: not this run's push.`
           )
           notOurs.add(landed.digest)
           landed = undefined
