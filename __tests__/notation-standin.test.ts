@@ -20,6 +20,7 @@ import * as tar from 'tar'
 import { installNotationStandin, packNotationArchive, writeTestPlugin } from './support/notation.ts'
 import type { InstalledStandin } from './support/notation.ts'
 import { registryDescribe } from './support/stack-env.ts'
+import { MEDIA_TYPES, fetchManifest, putManifest, sha256Digest } from './stack/images.ts'
 import { issueCertificate } from './stack/pki.ts'
 import type { Issued } from './stack/pki.ts'
 import { startStack } from './stack/stack.ts'
@@ -485,6 +486,68 @@ registryDescribe('sign, inspect and verify against the stack registry', () => {
       /^Warning: authenticity was set to "log" and failed with error: signing certificate from the digital signature does not match the X\.509 trusted identities/
     )
     setPolicy(policy(`${host}/net-monitor`, `x509.subject:${SUBJECT}`))
+  })
+
+  test('verify refuses a signature copied onto another image (its payload names the original), at any level, as notation-go does; inspect still lists it', async () => {
+    // What a repository writer without the key can do: the signature manifest pushed again with
+    // `subject` = another image, and listed in that image's referrers tag index.
+    const copyTarget = await stack.registry.pushImage('net-monitor', { tag: 'copy-target' })
+    const target = await stack.registry.target('net-monitor')
+    const original = signedRef.split('@')[1]!
+    const index = JSON.parse(
+      (await fetchManifest(target, 'net-monitor', original.replace(':', '-'))).body.toString()
+    ) as { manifests: Record<string, unknown>[] }
+    const entry = index.manifests[0]!
+    const manifest = JSON.parse(
+      (await fetchManifest(target, 'net-monitor', String(entry['digest']))).body.toString()
+    ) as Record<string, unknown>
+    manifest['subject'] = {
+      mediaType: copyTarget.mediaType,
+      digest: copyTarget.digest,
+      size: copyTarget.size
+    }
+    const bytes = Buffer.from(JSON.stringify(manifest))
+    const copy = await putManifest(
+      target,
+      'net-monitor',
+      sha256Digest(bytes),
+      MEDIA_TYPES.oci.manifest,
+      bytes
+    )
+    await putManifest(
+      target,
+      'net-monitor',
+      copyTarget.digest.replace(':', '-'),
+      MEDIA_TYPES.oci.index,
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MEDIA_TYPES.oci.index,
+          manifests: [{ ...entry, digest: copy, size: bytes.length }]
+        })
+      )
+    )
+    const inspected = await run(['inspect', '-o', 'json', copyTarget.reference], env)
+    assert.equal(inspected.code, 0, inspected.stderr)
+    const [listed] = (
+      JSON.parse(inspected.stdout) as {
+        Signatures: { digest: string; signedArtifact: { digest: string } }[]
+      }
+    ).Signatures
+    assert.equal(listed?.digest, copy, 'inspect lists the copy: it verifies nothing')
+    assert.equal(listed?.signedArtifact.digest, original, 'and shows the image it was made for')
+    for (const level of ['strict', 'permissive', 'audit']) {
+      setPolicy(policy(`${host}/net-monitor`, `x509.subject:${SUBJECT}`, level))
+      const r = await run(['verify', copyTarget.reference], env)
+      assert.equal(r.code, 1, `${level}: ${r.stdout}`)
+      assert.equal(
+        r.stderr,
+        `Error: signature verification failed for all the signatures associated with ${copyTarget.reference}\n`
+      )
+      assert.equal(r.stdout, '')
+    }
+    setPolicy(policy(`${host}/net-monitor`, `x509.subject:${SUBJECT}`))
+    assert.equal((await run(['verify', signedRef], env)).code, 0, 'the original still verifies')
   })
 
   test('credentials come only from the environment: anonymous is refused', async () => {

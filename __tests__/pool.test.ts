@@ -2,7 +2,7 @@
 // printed in input order however the items finish. No timing: items finish when the test says.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { mapLimit, mapLimitLogged, OrderedLog } from '../src/pool.ts'
+import { distinct, mapLimit, mapLimitLogged, OrderedLog } from '../src/pool.ts'
 import { captureOutput } from './support/capture.ts'
 
 interface Gate {
@@ -180,5 +180,17 @@ describe('OrderedLog', () => {
       groups.map(g => g[2]),
       ['start 0\nend 0\n', 'start 1\nend 1\n', 'start 2\nend 2\n', 'start 3\nend 3\n']
     )
+  })
+})
+
+describe('distinct', () => {
+  test('one item per key, first seen first; results expand back to every item in order', () => {
+    const items = ['app:v1', 'other:v1', 'app:latest', 'app:v1', 'other:v2']
+    const repository = (item: string): string => item.split(':')[0]!
+    const { unique, expand } = distinct(items, repository)
+    assert.deepEqual(unique, ['app:v1', 'other:v1'])
+    assert.deepEqual(expand(['A', 'O']), ['A', 'O', 'A', 'A', 'O'])
+    assert.deepEqual(distinct([], repository).unique, [])
+    assert.deepEqual(distinct([], repository).expand([]), [])
   })
 })

@@ -85,7 +85,12 @@ describe('notation helpers', () => {
       signatureAlgorithm: 'RSASSA-PSS-SHA-256',
       signedAttributes: { signingTime: '2025-01-01T00:00:00Z', signingScheme: 'notary.x509' },
       userDefinedAttributes: { build: '42' },
-      certificates: [{ SHA256Fingerprint: 'AB'.repeat(32), issuedTo: 'CN=x', expiry: 'soon' }]
+      certificates: [{ SHA256Fingerprint: 'AB'.repeat(32), issuedTo: 'CN=x', expiry: 'soon' }],
+      signedArtifact: {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: 'sha256:' + 'c'.repeat(64),
+        size: 42
+      }
     }
     const want = [
       {
@@ -93,7 +98,8 @@ describe('notation helpers', () => {
         signatureAlgorithm: 'RSASSA-PSS-SHA-256',
         signingTime: '2025-01-01T00:00:00Z',
         certificates: [{ sha256Fingerprint: 'ab'.repeat(32), issuedTo: 'CN=x', expiry: 'soon' }],
-        userDefinedAttributes: { build: '42' }
+        userDefinedAttributes: { build: '42' },
+        signedDigest: 'sha256:' + 'c'.repeat(64)
       }
     ]
     assert.deepEqual(parseInspect(JSON.stringify({ Signatures: [sig] })), want)
@@ -141,25 +147,41 @@ describe('notation helpers', () => {
     )
   })
 
-  test('pickSignature: this certificate, not seen before, newest', () => {
-    const sig = (d: string, fp: string, t: string) => ({
+  test('pickSignature: this certificate, this digest, not seen before, newest', () => {
+    const image = `sha256:${'9'.repeat(64)}`
+    const sig = (d: string, fp: string, t: string, signedDigest = image) => ({
       digest: `sha256:${d.repeat(64)}`,
       signatureAlgorithm: 'x',
       signingTime: t,
       certificates: [{ sha256Fingerprint: fp, issuedTo: '', expiry: '' }],
-      userDefinedAttributes: {}
+      userDefinedAttributes: {},
+      signedDigest
     })
     const a = sig('a', 'f1', '2025-01-01T00:00:00Z')
     const b = sig('b', 'f1', '2025-01-02T00:00:00Z')
     const c = sig('c', 'f2', '2025-01-03T00:00:00Z')
-    assert.equal(pickSignature([a, b, c], 'F1')?.digest, b.digest)
-    assert.equal(pickSignature([a, b, c], 'f1', { before: new Set([b.digest]) })?.digest, a.digest)
-    assert.equal(pickSignature([a, b, c], 'f3'), undefined)
+    assert.equal(pickSignature([a, b, c], 'F1', image)?.digest, b.digest)
+    assert.equal(
+      pickSignature([a, b, c], 'f1', image, { before: new Set([b.digest]) })?.digest,
+      a.digest
+    )
+    assert.equal(pickSignature([a, b, c], 'f3', image), undefined)
     const notBefore = Date.parse('2025-01-02T00:00:00Z')
-    assert.equal(pickSignature([a, b], 'f1', { notBefore })?.digest, b.digest)
-    assert.equal(pickSignature([a], 'f1', { notBefore }), undefined, 'older than this run')
+    assert.equal(pickSignature([a, b], 'f1', image, { notBefore })?.digest, b.digest)
+    assert.equal(pickSignature([a], 'f1', image, { notBefore }), undefined, 'older than this run')
     const b2 = { ...sig('d', 'f1', '2025-01-02T00:00:00Z') }
-    assert.equal(pickSignature([b, b2], 'f1')?.digest, b2.digest, 'a tie goes to the later entry')
+    assert.equal(
+      pickSignature([b, b2], 'f1', image)?.digest,
+      b2.digest,
+      'a tie goes to the later entry'
+    )
+    // A signature copied over from another image names that image: never this image's.
+    const copied = sig('e', 'f1', '2025-01-04T00:00:00Z', `sha256:${'8'.repeat(64)}`)
+    assert.equal(pickSignature([b, copied], 'f1', image)?.digest, b.digest)
+    assert.equal(pickSignature([copied], 'f1', image), undefined)
+    const unnamed: Parameters<typeof pickSignature>[0][number] = { ...b }
+    delete unnamed.signedDigest
+    assert.equal(pickSignature([unnamed], 'f1', image), undefined, 'no signed artifact read')
   })
 
   test('a transient sign failure: 408, 429, 5xx, resets, EOF, timeouts, TLS handshakes; not refusals', () => {
@@ -1316,6 +1338,7 @@ registryDescribe('signImages against the stack', () => {
 
     assert.deepEqual(JSON.parse(imagesOutput(results)), [
       {
+        input: images[0]!.input,
         reference: images[0]!.reference,
         digest: images[0]!.digest,
         signed: true,
@@ -1326,6 +1349,7 @@ registryDescribe('signImages against the stack', () => {
         error: null
       },
       {
+        input: images[1]!.input,
         reference: images[1]!.reference,
         digest: images[1]!.digest,
         signed: false,

@@ -197,6 +197,11 @@ export interface InspectedSignature {
   /** Leaf first. */
   certificates: InspectedCertificate[]
   userDefinedAttributes: Record<string, string>
+  /**
+   * The digest the signature's payload names (`signedArtifact`), as inspect reads it: unverified,
+   * so it tells a signature copied from another image apart, but proves nothing by itself.
+   */
+  signedDigest?: string
 }
 
 type Json = Record<string, unknown>
@@ -229,10 +234,13 @@ function parseSignature(sig: Json): InspectedSignature {
   const user = isObject(sig['userDefinedAttributes']) ? sig['userDefinedAttributes'] : {}
   const certificates = Array.isArray(sig['certificates']) ? sig['certificates'] : []
   const signingTime = text(signed['signingTime'])
+  const artifact = isObject(sig['signedArtifact']) ? sig['signedArtifact'] : {}
+  const signedDigest = text(artifact['digest'])
   return {
     digest: text(sig['digest']),
     signatureAlgorithm: text(sig['signatureAlgorithm']),
     ...(signingTime ? { signingTime } : {}),
+    ...(signedDigest ? { signedDigest } : {}),
     certificates: certificates.filter(isObject).map(c => ({
       sha256Fingerprint: text(c['SHA256Fingerprint'] ?? c['sha256Fingerprint']).toLowerCase(),
       issuedTo: text(c['issuedTo']),

@@ -117,3 +117,25 @@ export async function mapLimitLogged<T, R>(
     }
   })
 }
+
+/**
+ * The first item of each key, and a way back: `expand` turns one result per distinct item into one
+ * per item (items sharing a key share the result). Two tags of one image are one piece of work.
+ */
+export function distinct<T>(
+  items: readonly T[],
+  key: (item: T) => string
+): { unique: T[]; expand<R>(results: readonly R[]): R[] } {
+  const first = new Map<string, number>()
+  const unique: T[] = []
+  const slot = items.map(item => {
+    const k = key(item)
+    let at = first.get(k)
+    if (at === undefined) {
+      at = unique.push(item) - 1
+      first.set(k, at)
+    }
+    return at
+  })
+  return { unique, expand: results => slot.map(at => results[at] as (typeof results)[number]) }
+}

@@ -1,8 +1,11 @@
 // Signs every image by digest with notation and the azure-kv plugin, a few at a time: one notation
-// run per image, registry credentials only in its environment, the plugin's Azure credential
-// chosen to match the action's identity, and the signature digest read back from the registry.
-// A sign that fails transiently (a 5xx, a dropped connection) is signed again, at most twice, but
-// only after the registry shows that its signature did not land.
+// run per distinct digest reference, registry credentials only in its environment, the plugin's
+// Azure credential chosen to match the action's identity, and the signature digest read back from
+// the registry. A sign that fails transiently (a 5xx, a dropped connection) is signed again, at
+// most twice, but only after the registry shows that its signature did not land. Whether a
+// signature already attached is this run's (skip-if-signed, a lost push's answer) is decided by
+// `notation verify` against a trust configuration of the action's own holding only this run's
+// certificate: `inspect` shows what a signature claims, verification what it proves.
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
@@ -19,10 +22,19 @@ import {
   runNotation,
   type InspectedSignature
 } from './notation.ts'
-import { mapLimitLogged, type ItemLog } from './pool.ts'
+import { distinct, mapLimitLogged, type ItemLog } from './pool.ts'
 import { loadTimestampRoot } from './preflight.ts'
 import { DIGEST } from './reference.ts'
 import { DEFAULT_RETRY, backoffDelay } from './retry.ts'
+import {
+  assertValidTrustPolicy,
+  defaultScopes,
+  generateTrustPolicy,
+  subjectIdentity,
+  writeTrustPolicy
+} from './trust-policy.ts'
+import { writeTrustStore } from './truststore.ts'
+import { anchorsFromKeyVault, interpretVerify } from './verify.ts'
 import { splitLines } from './untrusted.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
@@ -260,14 +272,56 @@ export function pluginEnv(
   return env
 }
 
+/** A notation configuration that trusts only this run's signer (see writeSignerTrust). */
+interface SignerTrust {
+  configDir: string
+  libexecDir: string
+}
+
 interface Prepared {
   args: (reference: string) => string[]
   azureEnv: Record<string, string>
+  /** Written on first use; rejects when this run's certificate cannot be made a trust anchor. */
+  signerTrust: () => Promise<SignerTrust>
   dispose(): Promise<void>
 }
 
+/** Name of the statement and trust store in the signer trust configuration. */
+export const SIGNER_TRUST_NAME = 'notation-akv-action-signer'
+
+/**
+ * Writes `<dir>/signer-trust`, a notation configuration of the action's own (never the user's
+ * trust policy or store): a trust store holding this run's certificate (self-signed) or its chain's
+ * root (CA-issued), the validated strict policy trusting only the certificate's subject for the
+ * images' repositories, and an empty plugin folder (verifying needs no plugin). `notation verify`
+ * under it passes only for a signature that verifies for that very digest (notation refuses a
+ * signature whose payload names another digest) and chains to this certificate.
+ */
+async function writeSignerTrust(
+  dir: string,
+  certificate: SigningCertificate,
+  images: readonly ResolvedImage[]
+): Promise<SignerTrust> {
+  const configDir = path.join(dir, 'signer-trust')
+  const libexecDir = path.join(dir, 'signer-trust-plugins')
+  await mkdir(libexecDir, { recursive: true, mode: 0o700 })
+  const store = { type: 'ca' as const, name: SIGNER_TRUST_NAME }
+  const anchors = anchorsFromKeyVault(certificate, store.type).map(a => a.certificate)
+  await writeTrustStore(configDir, store, anchors)
+  const policy = generateTrustPolicy({
+    name: SIGNER_TRUST_NAME,
+    scopes: defaultScopes(images),
+    identities: [subjectIdentity(certificate.subject)],
+    level: 'strict',
+    trustStore: store
+  })
+  assertValidTrustPolicy(policy)
+  await writeTrustPolicy(configDir, policy)
+  return { configDir, libexecDir }
+}
+
 /** Files the runs share (CA chain, TSA root, OIDC token), made once before the first image. */
-async function prepare(ctx: SignContext): Promise<Prepared> {
+async function prepare(ctx: SignContext, images: readonly ResolvedImage[]): Promise<Prepared> {
   await mkdir(ctx.workDir, { recursive: true, mode: 0o700 })
   const dir = await mkdtemp(path.join(ctx.workDir, 'sign-'))
   await chmod(dir, 0o700)
@@ -292,9 +346,11 @@ async function prepare(ctx: SignContext): Promise<Prepared> {
       token = await startFederatedTokenFile(dir, ctx.identity.federatedToken, ctx.tokenRefreshMs)
     }
     const options = argsOptions(ctx, files)
+    let signerTrust: Promise<SignerTrust> | undefined
     return {
       args: reference => signArgs(reference, options),
       azureEnv: pluginEnv(ctx.identity, ctx.env ?? process.env, token?.file),
+      signerTrust: () => (signerTrust ??= writeSignerTrust(dir, ctx.certificate, images)),
       async dispose() {
         await token?.stop()
         await rm(dir, { recursive: true, force: true })
@@ -342,12 +398,15 @@ export interface PickOptions {
 }
 
 /**
- * The signature this run made: by this certificate, not among `before`, not older than
- * `notBefore` (when the time is readable), the newest by signing time if several.
+ * The signature this run made or keeps: by this certificate (leaf thumbprint), naming `digest` as
+ * its signed artifact (a signature copied over from another image names that image), not among
+ * `before`, not older than `notBefore` (when the time is readable), the newest by signing time if
+ * several. What inspect shows is unverified: a match is a candidate, confirmed by verification.
  */
 export function pickSignature(
   after: InspectedSignature[],
   thumbprint: string,
+  digest: string,
   options: PickOptions = {}
 ): InspectedSignature | undefined {
   const { before, notBefore } = options
@@ -355,6 +414,7 @@ export function pickSignature(
     const time = signingTime(s)
     return (
       leafOf(s) === thumbprint.toLowerCase() &&
+      s.signedDigest === digest &&
       !before?.has(s.digest) &&
       (notBefore === undefined || time === undefined || time >= notBefore)
     )
@@ -453,28 +513,91 @@ export function isTransientSignFailure(error: string): boolean {
   return TRANSIENT_SIGN_FAILURE.some(pattern => pattern.test(error))
 }
 
+/** What verifying an image against this run's signer (writeSignerTrust) found. */
+export type SignerCheck =
+  | { verified: true }
+  | {
+      verified: false
+      /** notation's reason, or why no verification could run. */
+      why: string
+      /** A registry or network failure: nothing was learnt about the signatures. */
+      transient: boolean
+    }
+
+/** `notation verify` of one digest under the signer trust configuration. */
+async function verifySigner(
+  runner: Runner,
+  image: ResolvedImage,
+  reference: string,
+  log: ItemLog
+): Promise<SignerCheck> {
+  const { ctx } = runner
+  let trust: SignerTrust
+  try {
+    trust = await runner.prepared.signerTrust()
+  } catch (error) {
+    // No anchor for this certificate (a CA chain without its root): nothing can be proven.
+    log.warning(
+      `Existing signatures cannot be verified against this certificate: ${errorMessage(error)}`
+    )
+    return {
+      verified: false,
+      why: `this certificate cannot be made a trust anchor: ${errorMessage(error)}`,
+      transient: false
+    }
+  }
+  const run = await runNotation(ctx.notationPath, ['verify', reference], {
+    env: notationEnv({
+      configDir: trust.configDir,
+      libexecDir: trust.libexecDir,
+      source: ctx.env ?? process.env,
+      credential: ctx.credentials.get(image.registry)
+    }),
+    timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
+    ...(ctx.signal ? { signal: ctx.signal } : {})
+  })
+  const outcome = interpretVerify(reference, run)
+  if (outcome.verified) return { verified: true }
+  echo(log, run.stderr)
+  const why = outcome.error ?? 'not verified'
+  return { verified: false, why, transient: isTransientSignFailure(why) }
+}
+
 async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Promise<ImageResult> {
   const { ctx } = runner
   const reference = assertDigestReference(image)
   const result: ImageResult = { input: image.input, reference, digest: image.digest }
   const thumbprint = ctx.certificate.thumbprint
-  // Only skip-if-signed needs the signatures from before; otherwise the new one is told apart by
-  // its signing time, saving a notation run per image.
-  let before: InspectedSignature[] | undefined
+  // Signatures that are not this run's: listed before signing, or shown to be someone else's.
+  // Only skip-if-signed lists them first; otherwise the new one is told apart by its signing time,
+  // saving a notation run per image.
+  const notOurs = new Set<string>()
   if (ctx.inputs.sign.skipIfSigned) {
-    before = await inspect(runner, image, reference)
-    const existing = pickSignature(before, thumbprint)
-    if (existing) {
-      log.info(
-        `Already signed by this certificate: signature ${existing.digest}; not signing again.`
+    const before = await inspect(runner, image, reference)
+    before.forEach(s => notOurs.add(s.digest))
+    // inspect verifies nothing: a candidate naming this certificate and digest counts only once
+    // notation verifies this digest against this certificate and its subject.
+    const candidate = pickSignature(before, thumbprint, image.digest)
+    if (candidate) {
+      const check = await verifySigner(runner, image, reference, log)
+      if (check.verified) {
+        log.info(
+          `Already signed by this certificate: signature ${candidate.digest}, and this digest verifies against this certificate and subject; not signing again.`
+        )
+        return { ...result, signed: false, alreadySigned: true, signatureDigest: candidate.digest }
+      }
+      if (check.transient) {
+        throw new Error(`whether ${reference} is already signed is unknown: ${check.why}`)
+      }
+      log.warning(
+        `Signature ${candidate.digest} claims this certificate, but ${reference} does not verify against it (a copy from another image, a forgery, or nothing to check with): signing.`
       )
-      return { ...result, signed: false, alreadySigned: true, signatureDigest: existing.digest }
     }
   }
   const signStarted = Date.now()
   const pick = (after: InspectedSignature[]): InspectedSignature | undefined =>
-    pickSignature(after, thumbprint, {
-      ...(before ? { before: new Set(before.map(s => s.digest)) } : {}),
+    pickSignature(after, thumbprint, image.digest, {
+      before: notOurs,
       notBefore: signStarted - SIGNING_TIME_SLACK_MS
     })
   const args = runner.prepared.args(reference)
@@ -488,10 +611,22 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
       return { ...result, signed: true, alreadySigned: false, ...(await signatureDigest()) }
     }
     if (!isTransientSignFailure(failure)) throw new Error(failure)
-    // The push may have landed with only its answer lost: look before signing again.
+    // The push may have landed with only its answer lost: look before signing again. What inspect
+    // lists may be a copy or a forgery placed there meanwhile, so the find must also verify.
     let landed: InspectedSignature | undefined
     try {
       landed = pick(await inspect(runner, image, reference))
+      if (landed) {
+        const check = await verifySigner(runner, image, reference, log)
+        if (!check.verified && check.transient) throw new Error(check.why)
+        if (!check.verified) {
+          log.warning(
+            `Signature ${landed.digest} claims this certificate, but ${reference} does not verify against it: not this run's push.`
+          )
+          notOurs.add(landed.digest)
+          landed = undefined
+        }
+      }
     } catch (error) {
       throw new Error(
         `${failure} (whether the signature was pushed is unknown: ${errorMessage(error)})`,
@@ -500,7 +635,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
     }
     if (landed) {
       log.info(
-        `The sign failed transiently, but signature ${landed.digest} by this certificate is attached: the push landed.`
+        `The sign failed transiently, but signature ${landed.digest} by this certificate is attached and verifies: the push landed.`
       )
       return { ...result, signed: true, alreadySigned: false, signatureDigest: landed.digest }
     }
@@ -536,8 +671,9 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
 
 /**
  * Signs every image (at most inputs.maxConcurrency at a time); one failing does not stop the
- * others. One result per image, in input order. Throws only for problems that concern every image
- * (a flag the installed notation lacks, an unreadable timestamp root certificate).
+ * others. Images that resolve to one digest reference (two tags of one image) are signed once and
+ * share that result. One result per image, in input order. Throws only for problems that concern
+ * every image (a flag the installed notation lacks, an unreadable timestamp root certificate).
  */
 export async function signImages(
   images: ResolvedImage[],
@@ -545,11 +681,22 @@ export async function signImages(
 ): Promise<ImageResult[]> {
   refuseUnsupportedFlags(ctx.inputs, ctx.notationVersion)
   images.forEach(assertDigestReference)
-  const prepared = await prepare(ctx)
+  const { unique, expand } = distinct(images, image => image.reference)
+  const firstOf = new Map<string, ResolvedImage>()
+  for (const image of images) {
+    const first = firstOf.get(image.reference)
+    if (first === undefined) firstOf.set(image.reference, image)
+    else {
+      core.info(
+        `'${image.input}' is the same image as '${first.input}' (${image.reference}): signed once, reported on both.`
+      )
+    }
+  }
+  const prepared = await prepare(ctx, unique)
   const runner: Runner = { ctx, prepared }
   try {
     const settled = await mapLimitLogged(
-      images,
+      unique,
       ctx.inputs.maxConcurrency,
       image => `Sign ${image.reference}`,
       async (image, _index, log) => {
@@ -564,9 +711,10 @@ export async function signImages(
         }
       }
     )
-    return settled.map((s, i) =>
-      s.status === 'fulfilled' ? s.value : failed(images[i]!, errorMessage(s.reason), 0)
+    const results = settled.map((s, i) =>
+      s.status === 'fulfilled' ? s.value : failed(unique[i]!, errorMessage(s.reason), 0)
     )
+    return expand(results).map((result, i) => ({ ...result, input: images[i]!.input }))
   } finally {
     await prepared.dispose()
   }

@@ -14,6 +14,8 @@ export interface SummaryInfo {
 
 /** One element of the `images` output; every key is always present. */
 export interface ImageOutput {
+  /** The `images` input line; rows of two tags of one image differ only here. */
+  input: string
   reference: string
   digest: string | null
   signed: boolean
@@ -26,6 +28,7 @@ export interface ImageOutput {
 
 export function imageOutput(r: ImageResult): ImageOutput {
   return {
+    input: r.input,
     reference: r.reference ?? r.input,
     digest: r.digest ?? null,
     signed: r.signed ?? false,

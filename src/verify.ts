@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { InputError } from './errors.ts'
 import type { Inputs, TrustStoreType } from './inputs.ts'
 import { errorLine, notationEnv, runNotation, type NotationResult } from './notation.ts'
-import { mapLimitLogged } from './pool.ts'
+import { distinct, mapLimitLogged } from './pool.ts'
 import type { Preflight } from './preflight.ts'
 import {
   DEFAULT_STATEMENT_NAME,
@@ -55,7 +55,7 @@ export interface TrustSetup {
 const CALL_TIMEOUT_MS = 10 * 60_000
 
 /** The certificates the default trust store holds: the self-signed leaf, or the chain's root. */
-function anchorsFromKeyVault(
+export function anchorsFromKeyVault(
   certificate: SigningCertificate,
   type: TrustStoreType
 ): LoadedCertificate[] {
@@ -219,13 +219,17 @@ export function interpretVerify(reference: string, result: NotationResult): Veri
   }
 }
 
-/** `notation verify` for every image, concurrently, in input order in the log. */
+/**
+ * `notation verify` for every image, concurrently, in input order in the log; once per digest
+ * reference (two tags of one image share the outcome). One outcome per image.
+ */
 export async function verifyImages(
   images: ResolvedImage[],
   ctx: VerifyContext
 ): Promise<VerifyOutcome[]> {
+  const { unique, expand } = distinct(images, image => image.reference)
   const settled = await mapLimitLogged(
-    images,
+    unique,
     ctx.inputs.maxConcurrency,
     image => `Verify ${image.reference}`,
     async (image, _index, log) => {
@@ -250,9 +254,11 @@ export async function verifyImages(
       return { ...outcome, verifyMs: Math.round(performance.now() - started) }
     }
   )
-  return settled.map(s =>
-    s.status === 'fulfilled'
-      ? s.value
-      : { verified: false, verification: 'failed' as const, error: (s.reason as Error).message }
+  return expand(
+    settled.map(s =>
+      s.status === 'fulfilled'
+        ? s.value
+        : { verified: false, verification: 'failed' as const, error: (s.reason as Error).message }
+    )
   )
 }

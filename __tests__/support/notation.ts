@@ -87,20 +87,24 @@ export function installNotationStandin(
   return { binDir, path, logFile, readLog: () => readCalls(logFile) }
 }
 
-/** A release-like `notation_<v>_<os>_<arch>.tar.gz` holding `notation` and `LICENSE`. */
+/**
+ * A release-like `notation_<v>_<os>_<arch>.tar.gz` holding `notation` and `LICENSE`: the stand-in,
+ * or with `binary` that executable instead (e.g. a real notation release, to run a scenario against
+ * it; nothing is logged then).
+ */
 export async function packNotationArchive(
   dir: string,
-  options: StandinOptions & { name?: string } = {}
+  options: StandinOptions & { name?: string; binary?: string } = {}
 ): Promise<{ file: string; sha256: string }> {
   const stage = join(dir, 'stage-notation')
   mkdirSync(stage, { recursive: true })
   const logFile = options.logFile ?? join(dir, 'notation-calls.jsonl')
   writeFileSync(
     join(stage, 'notation'),
-    wrapper(options.version ?? '1.3.2', logFile, options.scenarioFile),
-    {
-      mode: 0o755
-    }
+    options.binary === undefined
+      ? wrapper(options.version ?? '1.3.2', logFile, options.scenarioFile)
+      : readFileSync(options.binary),
+    { mode: 0o755 }
   )
   writeFileSync(join(stage, 'LICENSE'), 'Apache License 2.0 (test stand-in archive)\n')
   const file = join(
