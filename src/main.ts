@@ -5,18 +5,24 @@ import { ActionError, InputError, errorMessage } from './errors.ts'
 import { getInputs, type Inputs } from './inputs.ts'
 import { install, type InstallResult } from './install.ts'
 import { detectPlatform } from './platform.ts'
-import { post } from './post.ts'
-import { isPost, markMainStarted, saveCleanup, saveWorkDir } from './state.ts'
+import { postStateInEnvironment, saveCleanup, savePostStateDefaults, saveWorkDir } from './state.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 
 export async function run(): Promise<void> {
   // performance.now() counts from process start: what the action costs before it does anything.
   core.debug(`notation-akv-action started in ${performance.now().toFixed(1)} ms`)
-  if (isPost()) {
-    await post()
+  savePostStateDefaults()
+  const planted = postStateInEnvironment()
+  if (planted.length > 0) {
+    // The runner sets STATE_* only for post steps: here they were planted, e.g. by a GITHUB_ENV
+    // line, to make this step act as post (which older versions did) and skip its work.
+    core.setFailed(
+      `${planted.join(', ')} ${planted.length === 1 ? 'is' : 'are'} set in the environment of the main step, ` +
+        'where the runner never sets them (an earlier step or the workflow put them there). ' +
+        'Refusing to run: nothing was installed, signed or verified. Remove them from the environment.'
+    )
     return
   }
-  markMainStarted()
   const controller = new AbortController()
   const cancel = (signal: NodeJS.Signals): void => {
     core.warning(`Received ${signal}: cancelling.`)
