@@ -4,7 +4,7 @@
 // run, and the post step reads only what main saved.
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { startE2E, type E2E } from './support/e2e.ts'
@@ -57,6 +57,8 @@ registryDescribe('main and post steps', () => {
     assert.deepEqual(run.outputs, {}, 'no outputs')
     assert.deepEqual(run.exportedEnv, {})
     assert.deepEqual(run.addedPaths, [])
+    assert.deepEqual(await readdir(e2e.dirs.temp), [], 'nothing written to RUNNER_TEMP')
+    assert.deepEqual(await readdir(e2e.dirs.toolCache), [], 'nothing written to the tool cache')
   })
 
   test('any of the post state variables makes main refuse, before any download', async () => {
