@@ -50,7 +50,7 @@ registryDescribe('main and post steps', () => {
     assert.equal(run.errors.length, 1, run.stdout)
     assert.match(
       run.errors[0] ?? '',
-      /^STATE_isPost is set in the environment of the main step, where the runner never sets them .*Refusing to run: nothing was installed, signed or verified/
+      /^STATE_isPost is set in the environment of the main step\. The runner sets the action's STATE_ variables only for its post step, so an earlier step \(a GITHUB_ENV line\) or the workflow put it there\. Refusing to run: nothing was installed, signed or verified\.$/
     )
     assert.equal(e2e.notationCalls().length, callsBefore, 'notation never ran')
     assert.equal(downloads(), 0, 'nothing was downloaded')

@@ -7,7 +7,7 @@
 //   hashes the release-sized notation binary is measured on its own too)
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { open, rm } from 'node:fs/promises'
+import { open, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { StackServer } from '../__tests__/stack/http.ts'
 import { fakeNotation, fakePlugin, sha256, tarGz } from '../__tests__/support/archives.ts'
@@ -179,7 +179,6 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest('hex')
 }
 const cachedBinary = async (tool: string, binary: string): Promise<string> => {
-  const { readdir } = await import('node:fs/promises')
   const root = path.join(warmDirs.toolCache, tool)
   const [version = ''] = await readdir(root)
   const [arch = ''] = (await readdir(path.join(root, version))).filter(

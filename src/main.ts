@@ -16,10 +16,12 @@ export async function run(): Promise<void> {
   if (planted.length > 0) {
     // The runner sets STATE_* only for post steps: here they were planted, e.g. by a GITHUB_ENV
     // line, to make this step act as post (which older versions did) and skip its work.
+    const one = planted.length === 1
     core.setFailed(
-      `${planted.join(', ')} ${planted.length === 1 ? 'is' : 'are'} set in the environment of the main step, ` +
-        'where the runner never sets them (an earlier step or the workflow put them there). ' +
-        'Refusing to run: nothing was installed, signed or verified. Remove them from the environment.'
+      `${planted.join(', ')} ${one ? 'is' : 'are'} set in the environment of the main step. ` +
+        "The runner sets the action's STATE_ variables only for its post step, so an earlier step " +
+        `(a GITHUB_ENV line) or the workflow put ${one ? 'it' : 'them'} there. ` +
+        'Refusing to run: nothing was installed, signed or verified.'
     )
     return
   }
