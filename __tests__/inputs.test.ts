@@ -33,10 +33,10 @@ describe('action.yml and the inputs module agree', () => {
     )
   })
 
-  test('runs on node24 with a post step', () => {
+  test('runs on node24 with a post step that has its own entry file', () => {
     assert.equal(yml.runs['using'], 'node24')
     assert.equal(yml.runs['main'], 'dist/index.js')
-    assert.equal(yml.runs['post'], 'dist/index.js')
+    assert.equal(yml.runs['post'], 'dist/post.js')
   })
 })
 

@@ -2,7 +2,7 @@
 // local server whose archives the tests build.
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, beforeEach, describe, test } from 'node:test'
 import { StackServer } from './stack/http.ts'
@@ -138,6 +138,143 @@ describe('setup on a warm tool cache', () => {
       server.calls.map(c => c.path),
       ['/dl/notation-azure-kv_custom.tar.gz'],
       'notation comes from the cache; the plugin with another checksum is fetched'
+    )
+  })
+})
+
+/** The one cached copy of `file` under the tool cache's `tool/<version>/<arch>/`. */
+async function cachedFile(tool: string, file: string): Promise<string> {
+  const found: string[] = []
+  for (const version of await readdir(path.join(dirs.toolCache, tool))) {
+    const versionDir = path.join(dirs.toolCache, tool, version)
+    if (!(await stat(versionDir)).isDirectory()) continue
+    for (const arch of await readdir(versionDir)) {
+      const candidate = path.join(versionDir, arch, file)
+      if (existsSync(candidate)) found.push(candidate)
+    }
+  }
+  assert.equal(found.length, 1, `one cached ${file}: ${found.join(', ')}`)
+  return found[0] ?? ''
+}
+
+/** A script of exactly `size` bytes that leaves `mark` behind if it ever runs. */
+function markingScript(mark: string, size: number): string {
+  const script = ['#!/bin/sh', `echo ran >> '${mark}'`, `printf 'Version:     1.3.2\\n'`, '#'].join(
+    '\n'
+  )
+  assert.ok(script.length + 1 <= size, 'the replacement fits in the original size')
+  return script + '#'.repeat(size - script.length - 1) + '\n'
+}
+
+const warnings = (stdout: string): string[] =>
+  stdout.split('\n').filter(line => line.startsWith('::warning::'))
+
+describe('setup on a tampered tool cache', () => {
+  test('a same-size replacement of the cached notation never runs: warned, fetched again, run succeeds', async () => {
+    const first = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(first.code, 0, first.stdout)
+    const cached = first.outputs['notation-path'] ?? ''
+    const original = await readFile(cached)
+    const mark = path.join(dirs.root, 'tampered-notation-ran')
+    const replacement = markingScript(mark, original.length)
+    await writeFile(cached, replacement)
+    assert.equal((await stat(cached)).size, original.length)
+
+    server.reset()
+    const second = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(existsSync(mark), false, 'the replaced notation never ran')
+    assert.equal(second.code, 0, second.stdout)
+    assert.deepEqual(warnings(second.stdout), [
+      `::warning::Cached notation 1.3.2 in ${path.dirname(cached)} was changed after it was cached: ` +
+        `${JSON.stringify(cached)} does not match the SHA-256 recorded when it was cached. ` +
+        'Not using it: the entry is discarded and the release downloaded again.'
+    ])
+    assert.deepEqual(
+      server.calls.map(c => c.path),
+      ['/dl/notation_1.3.2_linux_amd64.tar.gz'],
+      'notation is downloaded again (its checksum checked as usual); the plugin comes from the cache'
+    )
+    assert.equal(second.outputs['notation-path'], cached)
+    assert.deepEqual(await readFile(cached), original, 'the cache holds the release again')
+
+    server.reset()
+    const third = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(third.code, 0, third.stdout)
+    assert.equal(server.calls.length, 0, 'the re-cached entry is used as it is')
+    assert.deepEqual(warnings(third.stdout), [])
+    assert.equal(existsSync(mark), false)
+  })
+
+  test('a same-size replacement of the cached plugin is never placed: warned and fetched again', async () => {
+    assert.equal((await runAction({ inputs: setupInputs(), dirs })).code, 0)
+    const cached = await cachedFile('notation-azure-kv', 'notation-azure-kv')
+    const original = await readFile(cached)
+    // Same size, other content: a plugin that claims another version.
+    const replacement = original.toString().replace('"1.2.1"', '"6.6.6"')
+    assert.notEqual(replacement, original.toString())
+    await writeFile(cached, replacement)
+
+    server.reset()
+    const run = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(
+      warnings(run.stdout).join('\n'),
+      new RegExp(
+        `^::warning::Cached the azure-kv plugin 1\\.2\\.1 in .* was changed after it was cached: ` +
+          `${JSON.stringify(cached).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not match`
+      )
+    )
+    assert.deepEqual(
+      server.calls.map(c => c.path),
+      ['/dl/notation-azure-kv_1.2.1_linux_amd64.tar.gz']
+    )
+    const placed = path.join(run.exportedEnv['NOTATION_LIBEXEC'] ?? '', 'plugins', 'azure-kv')
+    assert.deepEqual(await readFile(path.join(placed, 'notation-azure-kv')), original)
+  })
+
+  test('a file added next to the cached notation (its folder goes on PATH) discards the entry', async () => {
+    const first = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(first.code, 0, first.stdout)
+    const planted = path.join(path.dirname(first.outputs['notation-path'] ?? ''), 'git')
+    await writeFile(planted, '#!/bin/sh\necho not git\n', { mode: 0o755 })
+
+    server.reset()
+    const run = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(
+      warnings(run.stdout).join('\n'),
+      /^::warning::Cached notation 1\.3\.2 in .* was changed after it was cached: ".*\/git" was not there when it was cached\./
+    )
+    assert.equal(existsSync(planted), false, 'the planted file went with the entry')
+    assert.equal(server.calls.length, 1)
+  })
+
+  test('an entry cached without the checksums of its files is reinstalled, without a warning', async () => {
+    const first = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(first.code, 0, first.stdout)
+    // The marker as versions before the file checksums wrote it.
+    const marker = path.join(
+      path.dirname(first.outputs['notation-path'] ?? ''),
+      '.notation-akv-action.json'
+    )
+    const {
+      sha256: archive,
+      binary,
+      size
+    } = JSON.parse(await readFile(marker, 'utf8')) as Record<string, unknown>
+    await writeFile(marker, JSON.stringify({ sha256: archive, binary, size }))
+
+    server.reset()
+    const run = await runAction({ inputs: setupInputs(), dirs })
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(
+      run.stdout,
+      /Cached notation 1\.3\.2 was cached without the checksums of its files; reinstalling\./
+    )
+    assert.deepEqual(warnings(run.stdout), [])
+    assert.deepEqual(
+      server.calls.map(c => c.path),
+      ['/dl/notation_1.3.2_linux_amd64.tar.gz']
     )
   })
 })

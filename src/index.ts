@@ -1,5 +1,6 @@
-// Entry point for main and post. V8's compile cache (kept in the OS temp folder) lets the post step
-// and later runs on the same runner skip recompiling the bundle.
+// Entry point of the main step (action.yml `main:`; the post step has src/post-entry.ts). V8's
+// compile cache (kept in the OS temp folder) lets the post step and later runs on the same runner
+// skip recompiling the bundle.
 import module from 'node:module'
 
 module.enableCompileCache?.()

@@ -3,13 +3,27 @@
 import * as core from '@actions/core'
 import type * as ToolCache from '@actions/tool-cache'
 import { execFile } from 'node:child_process'
-import { copyFile, link, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import {
+  copyFile,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  writeFile
+} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { extractArchive } from './archive.ts'
 import { download, type DownloadOptions } from './download.ts'
-import { ActionError } from './errors.ts'
+import { ActionError, errorMessage } from './errors.ts'
 import type { ToolSource } from './inputs.ts'
 import type { Platform } from './platform.ts'
 import { archiveExtension, binaryName, pinnedChecksum, releaseUrl, type Tool } from './releases.ts'
@@ -19,10 +33,20 @@ const execFileAsync = promisify(execFile)
 /** Written next to a cached tool: what was verified when it went into the cache. */
 const MARKER = '.notation-akv-action.json'
 
+/** One item of a cache entry: a file by size and SHA-256, a link by its target, or anything else. */
+type Item = { size: number; sha256: string } | { symlink: string } | { other: true }
+
+/** What a cache entry holds, by '/'-separated path inside it (the marker itself excluded). */
+type Contents = Record<string, Item>
+
 interface Marker {
+  /** SHA-256 of the archive the entry was extracted from. */
   sha256: string
   binary: string
+  /** The binary's size (read by older versions of the action). */
   size: number
+  /** Every file of the entry (the binaries among them) as it was cached. */
+  files: Contents
 }
 
 export interface ResolvedSource {
@@ -97,26 +121,144 @@ function cacheName(tool: Tool): string {
   return tool === 'notation' ? 'notation' : 'notation-azure-kv'
 }
 
-/** A cached entry counts only if its marker names the wanted checksum and the binary is intact. */
+/**
+ * SHA-256 of a file, read in 1 MiB pieces into one buffer: release binaries are tens of MB, and in
+ * a fresh process this is about a third faster than a read stream.
+ */
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  const handle = await open(file, 'r')
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024)
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) break
+      hash.update(buffer.subarray(0, bytesRead))
+    }
+  } finally {
+    await handle.close()
+  }
+  return hash.digest('hex')
+}
+
+/** Every file and link under `dir` (folders are implied by them), hashing only what `hash` names. */
+async function readContents(
+  dir: string,
+  hash: (relative: string, size: number) => boolean
+): Promise<Contents> {
+  // No prototype: a file named `__proto__` is an item like any other.
+  const contents = Object.create(null) as Contents
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  await Promise.all(
+    entries.map(async entry => {
+      const full = path.join(entry.parentPath, entry.name)
+      const relative = path.relative(dir, full).split(path.sep).join('/')
+      if (relative === MARKER || entry.isDirectory()) return
+      if (entry.isSymbolicLink()) {
+        contents[relative] = { symlink: await readlink(full) }
+        return
+      }
+      const info = await lstat(full)
+      if (!info.isFile()) {
+        contents[relative] = { other: true }
+        return
+      }
+      contents[relative] = {
+        size: info.size,
+        sha256: hash(relative, info.size) ? await sha256File(full) : ''
+      }
+    })
+  )
+  return contents
+}
+
+/** Whether a recorded item (read from the cache, so of any shape) is the one found. */
+function sameItem(recorded: unknown, found: Item | undefined): boolean {
+  if (typeof recorded !== 'object' || recorded === null || found === undefined) return false
+  const record = recorded as Record<string, unknown>
+  if ('sha256' in found) {
+    return found.sha256 !== '' && record['sha256'] === found.sha256 && record['size'] === found.size
+  }
+  if ('symlink' in found) return record['symlink'] === found.symlink
+  return false
+}
+
+const own = (contents: Contents, name: string): Item | undefined =>
+  Object.hasOwn(contents, name) ? contents[name] : undefined
+
+/** Paths whose item differs between what was recorded and what is there now. */
+function changedItems(recorded: Contents, found: Contents): string[] {
+  const names = [...new Set([...Object.keys(recorded), ...Object.keys(found)])].sort()
+  return names.filter(name => !sameItem(own(recorded, name), own(found, name)))
+}
+
+function describeChanges(dir: string, recorded: Contents, found: Contents): string {
+  const changed = changedItems(recorded, found)
+  const shown = changed.slice(0, 5).map(name => {
+    const file = JSON.stringify(path.join(dir, ...name.split('/')))
+    if (!Object.hasOwn(found, name)) return `${file} is missing`
+    if (!Object.hasOwn(recorded, name)) return `${file} was not there when it was cached`
+    return `${file} does not match the SHA-256 recorded when it was cached`
+  })
+  const more = changed.length > shown.length ? ` (and ${changed.length - shown.length} more)` : ''
+  return shown.join('; ') + more
+}
+
+/** Removes a cache entry, `.complete` first, so that no later run finds it half removed. */
+async function discardCached(dir: string): Promise<void> {
+  try {
+    await rm(`${dir}.complete`, { force: true })
+    await rm(dir, { recursive: true, force: true })
+  } catch (error) {
+    core.warning(`Could not remove the cache entry ${dir}: ${errorMessage(error)}`)
+  }
+}
+
+/**
+ * A cached entry counts only if its marker names the wanted archive checksum and every file in it
+ * (the binary among them) still has the size and SHA-256 recorded when it was cached, nothing
+ * added. Anything else is reinstalled from the download; a changed entry is discarded first.
+ */
 async function findCached(source: ResolvedSource): Promise<string | undefined> {
   const tc = await toolCache()
   const dir = tc.find(cacheName(source.tool), source.cacheVersion)
   if (!dir) return undefined
+  const label = `Cached ${TOOL_LABEL[source.tool]} ${source.version}`
+  let marker: Partial<Marker>
   try {
-    const marker = JSON.parse(await readFile(path.join(dir, MARKER), 'utf8')) as Marker
-    const info = await stat(path.join(dir, source.binary))
-    if (
-      marker.sha256 === source.sha256 &&
-      marker.binary === source.binary &&
-      info.size === marker.size
-    )
-      return dir
-    core.info(
-      `Cached ${TOOL_LABEL[source.tool]} ${source.version} does not match the wanted checksum; reinstalling.`
-    )
+    marker = JSON.parse(await readFile(path.join(dir, MARKER), 'utf8')) as Partial<Marker>
   } catch {
-    core.info(`Cached ${TOOL_LABEL[source.tool]} ${source.version} is incomplete; reinstalling.`)
+    core.info(`${label} is incomplete; reinstalling.`)
+    return undefined
   }
+  if (marker.sha256 !== source.sha256 || marker.binary !== source.binary) {
+    core.info(`${label} does not match the wanted checksum; reinstalling.`)
+    return undefined
+  }
+  const recorded = marker.files
+  if (
+    typeof recorded !== 'object' ||
+    recorded === null ||
+    !Object.hasOwn(recorded, source.binary)
+  ) {
+    core.info(`${label} was cached without the checksums of its files; reinstalling.`)
+    return undefined
+  }
+  // Hash only what was recorded, at the recorded size: an added or resized file differs anyway.
+  const found = await readContents(
+    dir,
+    (relative, size) => (own(recorded, relative) as { size?: unknown } | undefined)?.size === size
+  ).catch((error: unknown) => {
+    core.info(`${label} could not be read (${errorMessage(error)}); reinstalling.`)
+    return undefined
+  })
+  if (found === undefined) return undefined
+  if (changedItems(recorded, found).length === 0) return dir
+  core.warning(
+    `${label} in ${dir} was changed after it was cached: ${describeChanges(dir, recorded, found)}. ` +
+      'Not using it: the entry is discarded and the release downloaded again.'
+  )
+  await discardCached(dir)
   return undefined
 }
 
@@ -170,7 +312,10 @@ async function fetchAndCache(
     )
   }
   if (source.tool === 'notation') await checkNotationVersion(binary, source.version)
-  const marker: Marker = { sha256: source.sha256, binary: source.binary, size }
+  // The record goes in with the files: tool-cache marks an entry complete only after copying all
+  // of them, so no run ever finds an entry without its checksums.
+  const files = await readContents(extracted, () => true)
+  const marker: Marker = { sha256: source.sha256, binary: source.binary, size, files }
   await writeFile(path.join(extracted, MARKER), JSON.stringify(marker))
   return (await toolCache()).cacheDir(extracted, cacheName(source.tool), source.cacheVersion)
 }
@@ -215,16 +360,17 @@ export async function install(
   const workDir = await mkdtemp(path.join(tempDir, 'notation-akv-'))
   options.onWorkDir?.(workDir)
   const scratch = await mkdtemp(path.join(workDir, 'download-'))
-  let notation: InstalledTool
-  let plugin: InstalledTool
-  try {
-    ;[notation, plugin] = await Promise.all([
-      installTool(notationSource, options, scratch),
-      installTool(pluginSource, options, scratch)
-    ])
-  } finally {
-    await rm(scratch, { recursive: true, force: true })
-  }
+  // Both run to their end before scratch goes: removing it under the other tool's extraction
+  // would fail in its place, hiding the error that matters.
+  const settled = await Promise.allSettled([
+    installTool(notationSource, options, scratch),
+    installTool(pluginSource, options, scratch)
+  ])
+  await rm(scratch, { recursive: true, force: true })
+  const [notation, plugin] = settled.map(outcome => {
+    if (outcome.status === 'rejected') throw outcome.reason
+    return outcome.value
+  }) as [InstalledTool, InstalledTool]
   if (notation.fromCache) await checkNotationVersion(notation.path, notationSource.version)
 
   const configDir = path.join(workDir, 'config')

@@ -5,19 +5,27 @@ import { ActionError, InputError, errorMessage } from './errors.ts'
 import { getInputs, type Inputs } from './inputs.ts'
 import { install, type InstallResult } from './install.ts'
 import { detectPlatform } from './platform.ts'
-import { post } from './post.ts'
-import { isPost, markMainStarted, saveCleanup, saveWorkDir } from './state.ts'
+import { postStateInEnvironment, saveCleanup, savePostStateDefaults, saveWorkDir } from './state.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
 import { logLine } from './untrusted.ts'
 
 export async function run(): Promise<void> {
   // performance.now() counts from process start: what the action costs before it does anything.
   core.debug(`notation-akv-action started in ${performance.now().toFixed(1)} ms`)
-  if (isPost()) {
-    await post()
+  savePostStateDefaults()
+  const planted = postStateInEnvironment()
+  if (planted.length > 0) {
+    // The runner sets STATE_* only for post steps: here they were planted, e.g. by a GITHUB_ENV
+    // line, to make this step act as post (which older versions did) and skip its work.
+    const one = planted.length === 1
+    core.setFailed(
+      `${planted.join(', ')} ${one ? 'is' : 'are'} set in the environment of the main step. ` +
+        "The runner sets the action's STATE_ variables only for its post step, so an earlier step " +
+        `(a GITHUB_ENV line) or the workflow put ${one ? 'it' : 'them'} there. ` +
+        'Refusing to run: nothing was installed, signed or verified.'
+    )
     return
   }
-  markMainStarted()
   const controller = new AbortController()
   const cancel = (signal: NodeJS.Signals): void => {
     core.warning(`Received ${signal}: cancelling.`)

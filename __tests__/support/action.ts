@@ -6,7 +6,10 @@ import os from 'node:os'
 import path from 'node:path'
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..')
+/** The main step's entry (action.yml `main:`). */
 export const BUNDLE = path.join(ROOT, 'dist', 'index.js')
+/** The post step's entry (action.yml `post:`). */
+export const POST_BUNDLE = path.join(ROOT, 'dist', 'post.js')
 
 export interface RunnerDirs {
   root: string
@@ -68,7 +71,10 @@ export interface RunOptions {
   inputs: Record<string, string>
   dirs: RunnerDirs
   env?: Record<string, string>
-  /** State saved by main, to run the post step. */
+  /**
+   * State saved by main: given, the post step runs (its own entry), with each key as `STATE_<key>`
+   * applied after `env`, as the runner does.
+   */
   state?: Record<string, string>
   timeoutMs?: number
   /** Called with the running child, e.g. to signal it as a runner does on cancel. */
@@ -102,7 +108,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
 
-  const child = spawn(process.execPath, [BUNDLE], { env, cwd: options.dirs.workspace })
+  const entry = options.state ? POST_BUNDLE : BUNDLE
+  const child = spawn(process.execPath, [entry], { env, cwd: options.dirs.workspace })
   options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
