@@ -3,6 +3,6 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/index.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { run } = await import("./chunks/main-AA7XXBTW.js");
+var { run } = await import("./chunks/main-KNF7LMJG.js");
 await run();
 process.exit();

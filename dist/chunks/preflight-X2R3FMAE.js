@@ -1,0 +1,19 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  loadTimestampRoot,
+  preflight
+} from "./chunk-SKWTG73K.js";
+import "./chunk-E2BEJFZE.js";
+import "./chunk-6V2J7BEQ.js";
+import "./chunk-Q27MWPXL.js";
+import "./chunk-75WK2GCR.js";
+import "./chunk-EGMAU6QZ.js";
+import "./chunk-RSNIEGWU.js";
+import "./chunk-YSYX6BFW.js";
+import "./chunk-U3OZTHIX.js";
+import "./chunk-NFKXVFBA.js";
+import "./chunk-HANBNIMK.js";
+export {
+  loadTimestampRoot,
+  preflight
+};
