@@ -47,6 +47,8 @@ try {
   if (stack.hasRegistry) {
     const image = await stack.registry.pushImage('net-monitor', { tag: 'v1' })
     env.STACK_IMAGE = image.reference
+    // The stack's registry stands in for an ACR on loopback: a local run names it as one.
+    env['INPUT_ACR-REGISTRIES'] = stack.registry.host
   }
   for (const [key, value] of Object.entries(env)) process.stdout.write(`${key}=${value}\n`)
   note(`stack: up (temp dir ${stack.dir}); Ctrl-C to stop`)
