@@ -238,7 +238,14 @@ describe('other inputs are validated even before their feature lands', () => {
   test('registry-username/password are bound to one registry', () => {
     const creds = { 'registry-username': 'bob', 'registry-password': 'secret' }
     const sign = (values: Record<string, string>) =>
-      getInputs(reader({ command: 'verify', 'trust-store-certificates': 'ca.pem', ...values }))
+      getInputs(
+        reader({
+          command: 'verify',
+          'trust-store-certificates': 'ca.pem',
+          'trusted-identities': '*',
+          ...values
+        })
+      )
     const one = sign({ ...creds, images: 'ghcr.io/a/b:v1\nGHCR.io/a/c:v1' })
     assert.equal(one.registry.server, 'ghcr.io', "the images' one registry")
     const named = sign({

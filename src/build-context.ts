@@ -3,8 +3,17 @@
 // version-control folders left out by default, and the Dockerfile always included. The archive is
 // deterministic: sorted entries, fixed times, no owners, normalised modes.
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { lstat, mkdtemp, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
+import { constants as fsConstants, createReadStream, createWriteStream } from 'node:fs'
+import {
+  lstat,
+  mkdtemp,
+  open,
+  readdir,
+  realpath,
+  rm,
+  stat,
+  type FileHandle
+} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -29,15 +38,148 @@ export interface IgnoreRule {
   pattern: string
   /** `!pattern`: an exception that brings matching paths back. */
   exception: boolean
-  regex: RegExp
+  /** Whether a whole (posix, relative) path matches the pattern. */
+  regex: PatternMatcher
 }
 
-/** Characters that mean something in a RegExp but nothing special in a Docker pattern. */
-const REGEX_SPECIAL = new Set(['.', '+', '(', ')', '{', '}', '|', '^', '$'])
+/**
+ * One step of a compiled pattern. Docker compiles a pattern to a Go regexp (RE2: linear time);
+ * a JavaScript RegExp backtracks, so `*a*a*a…b` against a long name could block the event loop for
+ * hours, and timeout-minutes with it. The steps are run as an NFA instead: every position of the
+ * name is read once, against the set of steps that can be current (O(name × pattern)).
+ */
+type Step =
+  /** One given UTF-16 unit. */
+  | { kind: 'unit'; unit: number }
+  /** `?`: one unit but `/`. */
+  | { kind: 'one' }
+  /** `[…]`: one unit the class admits. */
+  | { kind: 'class'; admits: (unit: string) => boolean }
+  /** A `[…]` that admits nothing (`[]…]`, as a RegExp reads it): the pattern never matches. */
+  | { kind: 'never' }
+  /** `*`: any run of units but `/`. */
+  | { kind: 'star' }
+  /** `**` at the end: any run of units but line breaks (what `.*` matched). */
+  | { kind: 'rest' }
+  /** `**` (or `**` then `/`) inside: nothing, or any run (no line breaks) that ends in `/`. */
+  | { kind: 'folders' }
 
-/** Compiles one Docker ignore pattern (already cleaned) to an anchored RegExp. */
-export function compilePattern(pattern: string): RegExp {
-  let source = '^'
+/** Line terminators: what `.` in the former RegExp did not match. */
+const LINE_BREAKS = new Set([0x0a, 0x0d, 0x2028, 0x2029])
+const SLASH = 0x2f
+
+export interface PatternMatcher {
+  test(path: string): boolean
+}
+
+class StepMatcher implements PatternMatcher {
+  readonly #steps: readonly Step[]
+  /** The literal units the pattern starts and ends with: a cheap first check (most names fail it). */
+  readonly #prefix: string
+  readonly #suffix: string
+  readonly #literal: boolean
+
+  constructor(steps: readonly Step[]) {
+    this.#steps = steps
+    let prefix = ''
+    for (const step of steps) {
+      if (step.kind !== 'unit') break
+      prefix += String.fromCharCode(step.unit)
+    }
+    let suffix = ''
+    for (let k = steps.length - 1; k >= 0; k--) {
+      const step = steps[k] as Step
+      if (step.kind !== 'unit') break
+      suffix = String.fromCharCode(step.unit) + suffix
+    }
+    this.#prefix = prefix
+    this.#suffix = suffix
+    this.#literal = prefix.length === steps.length
+  }
+
+  test(path: string): boolean {
+    if (this.#literal) return path === this.#prefix
+    if (
+      path.length < this.#prefix.length + this.#suffix.length ||
+      !path.startsWith(this.#prefix) ||
+      !path.endsWith(this.#suffix)
+    ) {
+      return false
+    }
+    const steps = this.#steps
+    const n = steps.length
+    // State k (0…n): before step k; state n + 1 + k: inside step k's folders run (`.*` of `(.*/)?`).
+    let current = new Uint8Array(2 * n + 1)
+    let next = new Uint8Array(2 * n + 1)
+    current[0] = 1
+    closeOver(steps, current)
+    for (let i = 0; i < path.length; i++) {
+      const unit = path.charCodeAt(i)
+      next.fill(0)
+      let any = false
+      for (let k = 0; k < n; k++) {
+        const step = steps[k] as Step
+        if (current[k] === 1) {
+          switch (step.kind) {
+            case 'unit':
+              if (unit === step.unit) next[k + 1] = 1
+              break
+            case 'one':
+              if (unit !== SLASH) next[k + 1] = 1
+              break
+            case 'class':
+              if (step.admits(path[i] as string)) next[k + 1] = 1
+              break
+            case 'star':
+              if (unit !== SLASH) next[k] = 1
+              break
+            case 'rest':
+              if (!LINE_BREAKS.has(unit)) next[k] = 1
+              break
+            case 'never':
+            case 'folders':
+              break
+          }
+        }
+        if (step.kind === 'folders' && current[n + 1 + k] === 1 && !LINE_BREAKS.has(unit)) {
+          next[n + 1 + k] = 1
+          if (unit === SLASH) next[k + 1] = 1
+        }
+      }
+      closeOver(steps, next)
+      for (let k = 0; k < next.length && !any; k++) any = next[k] === 1
+      if (!any) return false
+      ;[current, next] = [next, current]
+    }
+    return current[n] === 1
+  }
+}
+
+/** Adds the states reachable without reading: past a star, a rest, or folders (which may be empty). */
+function closeOver(steps: readonly Step[], states: Uint8Array): void {
+  const n = steps.length
+  // Every such move goes forward, so one pass in order reaches them all.
+  for (let k = 0; k < n; k++) {
+    if (states[k] !== 1) continue
+    const kind = (steps[k] as Step).kind
+    if (kind === 'star' || kind === 'rest') states[k + 1] = 1
+    else if (kind === 'folders') {
+      states[k + 1] = 1
+      states[n + 1 + k] = 1
+    }
+  }
+}
+
+/** The units of `text` as literal steps. */
+const literal = (text: string): Step[] =>
+  [...Array(text.length).keys()].map(i => ({ kind: 'unit', unit: text.charCodeAt(i) }))
+
+/**
+ * Compiles one Docker ignore pattern (already cleaned) to a matcher of whole paths: `*` any run
+ * but `/`, `?` one character but `/`, `**` any folders, `[…]` a class (`[!…]` negated), `\` escapes.
+ */
+export function compilePattern(pattern: string): PatternMatcher {
+  const steps: Step[] = []
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i] as string
     if (ch === '*') {
@@ -45,31 +187,46 @@ export function compilePattern(pattern: string): RegExp {
         i++
         if (pattern[i + 1] === '/') i++
         // `**` at the end matches everything below; `**/` matches zero or more folders.
-        source += i + 1 >= pattern.length ? '.*' : '(?:.*/)?'
+        steps.push({ kind: i + 1 >= pattern.length ? 'rest' : 'folders' })
       } else {
-        source += '[^/]*'
+        steps.push({ kind: 'star' })
       }
     } else if (ch === '?') {
-      source += '[^/]'
+      steps.push({ kind: 'one' })
     } else if (ch === '\\') {
       const next = pattern[i + 1]
       if (next === undefined) throw new Error('ends with an escape character')
-      source += next.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+      steps.push(...literal(next))
       i++
     } else if (ch === '[') {
       const end = pattern.indexOf(']', i + 2)
       if (end < 0) throw new Error('has an unterminated character class')
       let body = pattern.slice(i + 1, end)
       if (body.startsWith('!')) body = `^${body.slice(1)}`
-      source += `[${body.replace(/\\/g, '\\\\').replace(/\//g, '')}]`
+      body = body.replace(/\\/g, '\\\\').replace(/\//g, '')
+      steps.push(...classSteps(body))
       i = end
-    } else if (REGEX_SPECIAL.has(ch)) {
-      source += `\\${ch}`
     } else {
-      source += ch
+      steps.push(...literal(ch))
     }
   }
-  return new RegExp(`${source}$`)
+  return new StepMatcher(steps)
+}
+
+/**
+ * A class body as the former RegExp `[body]` read it: one character the class admits. A body can
+ * hold `]` only first (`[]…]`), where the RegExp read an empty class that admits nothing. Ranges,
+ * negation and a bad range (`[z-a]`, an error) are left to RegExp, on one character at a time.
+ */
+function classSteps(body: string): Step[] {
+  if (body.startsWith(']')) return [{ kind: 'never' }]
+  let single: RegExp
+  try {
+    single = new RegExp(`^[${body}]$`)
+  } catch {
+    throw new Error('has an invalid character class')
+  }
+  return [{ kind: 'class', admits: unit => single.test(unit) }]
 }
 
 /** Cleans a pattern as Docker does: no leading or trailing `/`, `.` and `..` resolved. */
@@ -85,7 +242,8 @@ function cleanPattern(pattern: string): string {
 export function parseDockerignore(text: string, file = '.dockerignore'): IgnoreRule[] {
   const rules: IgnoreRule[] = []
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
-  for (const line of lines) {
+  for (const [index, line] of lines.entries()) {
+    const number = index + 1
     if (line.startsWith('#')) continue
     let pattern = line.trim()
     if (pattern === '') continue
@@ -94,13 +252,14 @@ export function parseDockerignore(text: string, file = '.dockerignore'): IgnoreR
     if (pattern === '') continue
     pattern = cleanPattern(pattern)
     if (pattern === '.' || pattern === '') continue
-    let regex: RegExp
+    let regex: PatternMatcher
     try {
       regex = compilePattern(pattern)
     } catch (error) {
+      // The line number, not the line: the file is the workspace's, and its text stays out of logs.
       throw new InputError(
         'build-context',
-        `${file}: pattern '${line}' ${(error as Error).message}.`
+        `${file}: the pattern on line ${number} ${(error as Error).message}.`
       )
     }
     rules.push({ pattern, exception, regex })
@@ -108,16 +267,39 @@ export function parseDockerignore(text: string, file = '.dockerignore'): IgnoreR
   return rules
 }
 
+/**
+ * Which rules match `relative` or one of its parent folders, given the parent folder's answer: a
+ * walk asks once per entry, so a deep path costs its own length, not the sum of its parents'.
+ */
+function matchRules(
+  rules: readonly IgnoreRule[],
+  relative: string,
+  parent: Uint8Array | undefined
+): Uint8Array {
+  const matched = new Uint8Array(rules.length)
+  rules.forEach((rule, r) => {
+    matched[r] = parent?.[r] === 1 || rule.regex.test(relative) ? 1 : 0
+  })
+  return matched
+}
+
+/** The last matching rule decides. */
+function decide(rules: readonly IgnoreRule[], matched: Uint8Array): boolean {
+  let ignored = false
+  rules.forEach((rule, r) => {
+    if (matched[r] === 1) ignored = !rule.exception
+  })
+  return ignored
+}
+
 /** The rule that decides a path (posix, relative): the last rule matching it or a parent folder. */
 export function isIgnored(rules: readonly IgnoreRule[], relative: string): boolean {
   const parts = relative.split('/')
-  const candidates: string[] = []
-  for (let i = 1; i <= parts.length; i++) candidates.push(parts.slice(0, i).join('/'))
-  let ignored = false
-  for (const rule of rules) {
-    if (candidates.some(c => rule.regex.test(c))) ignored = !rule.exception
+  let matched: Uint8Array | undefined
+  for (let i = 1; i <= parts.length; i++) {
+    matched = matchRules(rules, parts.slice(0, i).join('/'), matched)
   }
-  return ignored
+  return matched === undefined ? false : decide(rules, matched)
 }
 
 export interface PackOptions {
@@ -222,8 +404,79 @@ export async function resolveContext(
   }
 }
 
-/** The rules in force: defaults first (lowest priority), then .dockerignore in file order. */
-async function loadRules(context: string, dockerfile: string): Promise<IgnoreRule[]> {
+/**
+ * A .dockerignore larger than this is refused: real ones hold a few KiB of patterns, and matching an
+ * entry costs at most its path's length times this (about 0.2 s for a 250-character name).
+ */
+export const MAX_DOCKERIGNORE_BYTES = 64 * 1024
+
+/**
+ * Reads `<context>/<name>` by the Dockerfile's rules: inside the build context (a symlink too), a
+ * regular file (never a device or a FIFO, which would block the read), at most
+ * MAX_DOCKERIGNORE_BYTES. Undefined when there is none. Errors name the file, never its text.
+ */
+async function readIgnoreFile(context: string, name: string): Promise<string | undefined> {
+  const file = path.join(context, name)
+  try {
+    await lstat(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new InputError('build-context', `'${name}' cannot be read (${errorCode(error)}).`)
+  }
+  let real: string
+  try {
+    real = await realpath(file)
+  } catch (error) {
+    throw new InputError(
+      'build-context',
+      `'${name}' is a link that leads to no file (${errorCode(error)}).`
+    )
+  }
+  if (!within(context, real)) {
+    throw new InputError('build-context', `'${name}' links to a file outside the build context.`)
+  }
+  let handle: FileHandle
+  try {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+    handle = await open(real, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK)
+  } catch (error) {
+    throw new InputError('build-context', `'${name}' cannot be read (${errorCode(error)}).`)
+  }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) {
+      throw new InputError('build-context', `'${name}' is not a regular file.`)
+    }
+    const tooLarge = (): InputError =>
+      new InputError(
+        'build-context',
+        `'${name}' is larger than ${MAX_DOCKERIGNORE_BYTES / 1024} KiB; keep it to the patterns the build needs.`
+      )
+    if (info.size > MAX_DOCKERIGNORE_BYTES) throw tooLarge()
+    // Read one byte past the limit: a file that grew since stat is caught too.
+    const buffer = Buffer.alloc(MAX_DOCKERIGNORE_BYTES + 1)
+    let length = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+      if (length > MAX_DOCKERIGNORE_BYTES) throw tooLarge()
+    }
+    return buffer.subarray(0, length).toString('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'error'
+}
+
+/**
+ * The rules in force: defaults first (lowest priority), then .dockerignore in file order. Preflight
+ * calls it too, so a .dockerignore that is refused is refused before anything is downloaded.
+ */
+export async function loadIgnoreRules(context: string, dockerfile: string): Promise<IgnoreRule[]> {
   const rules = DEFAULT_IGNORES.map(pattern => ({
     pattern,
     exception: false,
@@ -234,13 +487,8 @@ async function loadRules(context: string, dockerfile: string): Promise<IgnoreRul
   const candidates =
     base === 'Dockerfile' ? ['.dockerignore'] : [`${base}.dockerignore`, '.dockerignore']
   for (const candidate of candidates) {
-    let text: string
-    try {
-      text = await readFile(path.join(context, candidate), 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
-      throw error
-    }
+    const text = await readIgnoreFile(context, candidate)
+    if (text === undefined) continue
     if (candidate !== '.dockerignore') {
       rules.push({
         pattern: '.dockerignore',
@@ -264,31 +512,36 @@ async function walk(context: string, rules: readonly IgnoreRule[]): Promise<Walk
   const hasExceptions = rules.some(r => r.exception)
   const entries: string[] = []
   const ignored: string[] = []
-  const visit = async (relative: string, parentIgnored: boolean): Promise<void> => {
+  const visit = async (
+    relative: string,
+    parentIgnored: boolean,
+    parentMatched: Uint8Array | undefined
+  ): Promise<void> => {
     const absolute = relative === '' ? context : path.join(context, relative)
     const names = (await readdir(absolute)).sort()
     for (const name of names) {
       const child = relative === '' ? name : `${relative}/${name}`
       const info = await lstat(path.join(absolute, name))
-      const skip = isIgnored(rules, child)
+      const matched = matchRules(rules, child, parentMatched)
+      const skip = decide(rules, matched)
       if (info.isDirectory()) {
         if (!skip) entries.push(`${child}/`)
         else if (!parentIgnored) ignored.push(`${child}/`)
-        if (!skip || hasExceptions) await visit(child, skip)
+        if (!skip || hasExceptions) await visit(child, skip, matched)
       } else if (info.isFile() || info.isSymbolicLink()) {
         if (!skip) entries.push(child)
         else if (!parentIgnored) ignored.push(child)
       }
     }
   }
-  await visit('', false)
+  await visit('', false, undefined)
   return { entries, ignored }
 }
 
 /** Packs the context; refuses one outside the workspace and a Dockerfile outside the context. */
 export async function packContext(options: PackOptions): Promise<PackedContext> {
   const resolved = await resolveContext(options)
-  const rules = await loadRules(resolved.context, resolved.dockerfile)
+  const rules = await loadIgnoreRules(resolved.context, resolved.dockerfile)
   const walked = await walk(resolved.context, rules)
   const entries = walked.entries
   if (!entries.includes(resolved.dockerfile)) {

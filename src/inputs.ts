@@ -241,9 +241,15 @@ class InputReader {
     return Number(value)
   }
 
+  /**
+   * One `key=value` pair per line. `allowEmpty` is for inputs whose consumer accepts `key=`
+   * (build arguments); notation's flag parser refuses an empty value, so its inputs are checked now
+   * rather than after the download and the sign-in.
+   */
   keyValues(
     name: string,
-    validateKey: (key: string) => string | undefined = () => undefined
+    validateKey: (key: string) => string | undefined = () => undefined,
+    { allowEmpty = false }: { allowEmpty?: boolean } = {}
   ): KeyValue[] {
     const pairs: KeyValue[] = []
     const seen = new Set<string>()
@@ -263,6 +269,12 @@ class InputReader {
       const problem = validateKey(key)
       if (problem !== undefined) throw new InputError(name, problem)
       if (seen.has(key)) throw new InputError(name, `key '${key}' is given twice.`)
+      if (value === '' && !allowEmpty) {
+        throw new InputError(
+          name,
+          `the value of '${key}' is empty; notation refuses 'key=' (give a value, or leave the line out).`
+        )
+      }
       // eslint-disable-next-line no-control-regex -- refusing control characters is the point
       if (/[\u0000-\u001f\u007f]/.test(value)) {
         throw new InputError(name, `the value of '${key}' holds control characters.`)
@@ -628,8 +640,8 @@ export function getInputs(read: Reader = envReader): Inputs {
     build: {
       ...optionalField('context', reader.optional('build-context')),
       ...optionalField('dockerfile', reader.optional('dockerfile')),
-      args: reader.keyValues('build-args'),
-      secretArgs: reader.keyValues('build-secret-args'),
+      args: reader.keyValues('build-args', undefined, { allowEmpty: true }),
+      secretArgs: reader.keyValues('build-secret-args', undefined, { allowEmpty: true }),
       ...optionalField('platform', reader.optional('platform')),
       ...optionalField('timeoutSeconds', reader.integer('build-timeout', 300, 28800))
     },
@@ -771,6 +783,21 @@ function checkCommandRequirements(inputs: Inputs): void {
     throw new InputError(
       'trust-store-certificates',
       'is required to verify without a Key Vault certificate (key-vault with certificate or key-id).'
+    )
+  }
+  // Without a Key Vault certificate nothing names the signer: the generated policy needs
+  // trusted-identities (or a whole trust-policy). Said now, not as a failed Azure sign-in later.
+  if (
+    has('verify') &&
+    !has('sign') &&
+    !fromVault &&
+    verify.trustPolicy === undefined &&
+    verify.trustedIdentities.length === 0 &&
+    verify.level !== 'skip'
+  ) {
+    throw new InputError(
+      'trusted-identities',
+      'is required to verify with trust-store-certificates and no Key Vault certificate: name the signers (e.g. x509.subject: CN=example.com,O=Example,L=Seattle,ST=WA,C=US), give a trust-policy, or give key-vault with certificate (or key-id) so its subject names the signer.'
     )
   }
   if (verify.trustPolicy !== undefined) {

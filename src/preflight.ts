@@ -1,7 +1,7 @@
 // Everything an input points at (files, inline PEM, a trust policy, a local build context) is read
 // and checked here, before anything is installed, any token is requested or notation runs. Later
 // phases use what was read here and never read those inputs again.
-import { isGitContext, resolveContext } from './build-context.ts'
+import { isGitContext, loadIgnoreRules, resolveContext } from './build-context.ts'
 import type { Inputs } from './inputs.ts'
 import { refuseUnsupportedFlags } from './notation.ts'
 import { InputError } from './errors.ts'
@@ -118,7 +118,13 @@ async function checkBuildContext(inputs: Inputs, workspace: string): Promise<voi
   if (!inputs.commands.includes('build')) return
   const { context, dockerfile } = inputs.build
   if (context === undefined || isGitContext(context)) return
-  await resolveContext({ context, workspace, ...(dockerfile === undefined ? {} : { dockerfile }) })
+  const resolved = await resolveContext({
+    context,
+    workspace,
+    ...(dockerfile === undefined ? {} : { dockerfile })
+  })
+  // The .dockerignore too: a link out of the context, a device, an oversized file or a bad pattern.
+  await loadIgnoreRules(resolved.context, resolved.dockerfile)
 }
 
 /** timestamp-root-cert (inline PEM or a workspace file): exactly one self-signed root CA, as PEM. */
