@@ -2,6 +2,7 @@
 // connection's close) and a download that cannot connect while the other is still streaming. The
 // bundle must never crash: every failure is one ::error:: naming the URL and the cause.
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import net from 'node:net'
@@ -10,9 +11,24 @@ import { after, before, describe, test } from 'node:test'
 import { fakeNotation, fakePlugin, sha256, tarGz } from './support/archives.ts'
 import { makeRunnerDirs, removeRunnerDirs, runAction, type RunnerDirs } from './support/action.ts'
 
+// Archives of a few MB (incompressible padding), so the client falls behind the server and its
+// parser pauses when the connection's close arrives: the case that crashed undici.
+const padding = (): Buffer => randomBytes(6 * 1024 * 1024)
 const files = new Map<string, Buffer>([
-  ['notation.tar.gz', tarGz([{ path: 'notation', content: fakeNotation('1.3.2') }])],
-  ['plugin.tar.gz', tarGz([{ path: 'notation-azure-kv', content: fakePlugin() }])]
+  [
+    'notation.tar.gz',
+    tarGz([
+      { path: 'notation', content: fakeNotation('1.3.2') },
+      { path: 'PADDING', content: padding(), mode: 0o644 }
+    ])
+  ],
+  [
+    'plugin.tar.gz',
+    tarGz([
+      { path: 'notation-azure-kv', content: fakePlugin() },
+      { path: 'PADDING', content: padding(), mode: 0o644 }
+    ])
+  ]
 ])
 
 /** How the HTTP/1.0 server sends a body: pieces and the pause between them. */
