@@ -38,18 +38,23 @@ function causeChain(error: unknown): Error[] {
   return chain
 }
 
+/** Whether a time limit (AbortSignal.timeout, a socket timeout) ended the request. */
+export function isTimeout(error: unknown): boolean {
+  return causeChain(error).some(
+    e => e.name === 'TimeoutError' || (e as { timedOut?: boolean }).timedOut === true
+  )
+}
+
 /**
  * The cause of a network failure in words, or undefined when the error is not one. `timeoutMs` is
  * the per-request limit the caller set, named when that limit ended the request.
  */
 export function networkCause(error: unknown, timeoutMs?: number): string | undefined {
   const chain = causeChain(error)
-  for (const e of chain) {
-    if (e.name === 'TimeoutError' || (e as { timedOut?: boolean }).timedOut === true) {
-      return timeoutMs !== undefined
-        ? `no complete answer within the ${formatLimit(timeoutMs)} limit per request`
-        : 'timed out'
-    }
+  if (isTimeout(error)) {
+    return timeoutMs !== undefined
+      ? `no complete answer within the ${formatLimit(timeoutMs)} limit per request`
+      : 'timed out'
   }
   for (const e of chain) {
     const code = (e as NodeJS.ErrnoException).code
@@ -65,7 +70,7 @@ export function networkCause(error: unknown, timeoutMs?: number): string | undef
   return undefined
 }
 
-function formatLimit(ms: number): string {
+export function formatLimit(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }
 
