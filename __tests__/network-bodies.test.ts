@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import { after, before, describe, test } from 'node:test'
+import { fakeManifest, startHostileRegistry, type HostileRegistry } from './stack/hostile.ts'
 import type { StackServer } from './stack/http.ts'
 import type { ActionRun } from './support/action.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
@@ -50,9 +51,13 @@ describe('bodies bounded while they stream, network errors named', () => {
   let e2e: E2E
   let flood: StackServer
   let endless: StackServer
+  /** A public registry serving app:v1, so a sign gets past the digest to Entra and Key Vault. */
+  let publicRegistry: HostileRegistry
   before(async () => {
     e2e = await startE2E({ registry: false })
     await e2e.stack.keyVault.vault.seedSelfSigned(CERT, { subject: SUBJECT })
+    publicRegistry = await startHostileRegistry(e2e.stack, { anonymous: true })
+    publicRegistry.serve('app', 'v1', fakeManifest('network errors'))
     // A "registry" whose every answer is a 200 with a 2 GiB chunked body, sent as fast as read.
     flood = await e2e.stack.serve('flood', [
       {
@@ -138,7 +143,7 @@ describe('bodies bounded while they stream, network errors named', () => {
   test('Key Vault unreachable: the error names its host and "connection refused"', async () => {
     const port = await freePort()
     const run = await e2e.run(
-      signInputs(`127.0.0.1:${port}/app:v1`, { 'key-vault': `https://127.0.0.1:${port}` }),
+      signInputs(`${publicRegistry.host}/app:v1`, { 'key-vault': `https://127.0.0.1:${port}` }),
       { env: { NOTATION_AKV_RETRY_BASE_MS: '5' } }
     )
     assert.equal(run.code, 1, run.stderr)
@@ -154,7 +159,7 @@ describe('bodies bounded while they stream, network errors named', () => {
     const port = await freePort()
     const authority = `https://127.0.0.1:${port}`
     const run = await e2e.run(
-      signInputs(`127.0.0.1:${port}/app:v1`, { 'azure-authority-host': authority }),
+      signInputs(`${publicRegistry.host}/app:v1`, { 'azure-authority-host': authority }),
       { env: { NOTATION_AKV_RETRY_BASE_MS: '5', AZURE_AUTHORITY_HOST: authority } }
     )
     assert.equal(run.code, 1, run.stderr)

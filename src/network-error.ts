@@ -102,3 +102,21 @@ export function describeRequestError(
     .slice(0, 2)
   return `${host}: ${words.length > 0 ? words.join(': ') : 'request failed'}`
 }
+
+/**
+ * Whether `url` can be reached at all: undefined when it answers (any status), else "<host>:
+ * <cause>". For SDKs that hide the network error (MSAL reports an unreachable authority only as
+ * `endpoints_resolution_error`).
+ */
+export async function probeReach(url: string, timeoutMs = 10_000): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs)
+    })
+    await response.body?.cancel().catch(() => undefined)
+    return undefined
+  } catch (error) {
+    return describeRequestError(error, url, timeoutMs)
+  }
+}
