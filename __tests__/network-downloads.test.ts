@@ -47,6 +47,11 @@ const http10 = net.createServer(socket => {
   let head = ''
   socket.on('data', (chunk: Buffer) => {
     if (head.includes('\r\n\r\n')) return
+    // A TLS ClientHello (0x16): answer in plain HTTP, as a plain server does.
+    if (head === '' && chunk[0] === 0x16) {
+      socket.end('HTTP/1.0 400 Bad Request\r\n\r\n')
+      return
+    }
     head += chunk.toString('latin1')
     if (!head.includes('\r\n\r\n')) return
     const target = /^GET \/(\S+) HTTP\/1\.[01]\r\n/.exec(head)?.[1] ?? ''
@@ -166,6 +171,33 @@ describe('downloads from an HTTP/1.0 server', () => {
       const cached = existsSync(dirs.toolCache) ? await readdir(dirs.toolCache) : []
       const plugin = path.join(dirs.toolCache, 'notation-azure-kv')
       assert.deepEqual(cached, [], `tool cache: ${cached.join(', ')}; ${existsSync(plugin)}`)
+    }
+  })
+
+  test('a TLS error names its code; a name that does not resolve says so', async () => {
+    const cases = [
+      // TLS spoken to the plain HTTP/1.0 server: OpenSSL's "wrong version number".
+      { url: `${origin.replace('http:', 'https:')}/plugin.tar.gz`, cause: /TLS error \w+/ },
+      {
+        url: 'http://notation-akv-download.invalid/plugin.tar.gz',
+        cause: /notation-akv-download\.invalid: name (not found|lookup failed)/
+      }
+    ]
+    for (const { url, cause } of cases) {
+      if (dirs) await removeRunnerDirs(dirs)
+      dirs = await makeRunnerDirs()
+      const run = await runAction({
+        inputs: inputs({ 'plugin-url': url }),
+        dirs,
+        env: FAST_RETRIES
+      })
+      assertNoCrash(run)
+      assert.equal(run.code, 1)
+      assert.equal(run.errors.length, 1, run.stdout)
+      process.stdout.write(`# ::error:: ${run.errors[0]}\n`)
+      assert.ok(run.errors[0]!.includes(url), run.errors[0])
+      assert.match(run.errors[0]!, cause)
+      assert.doesNotMatch(run.errors[0]!, /fetch failed/)
     }
   })
 })

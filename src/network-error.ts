@@ -60,6 +60,11 @@ export function networkCause(error: unknown, timeoutMs?: number): string | undef
     const code = (e as NodeJS.ErrnoException).code
     if (typeof code !== 'string') continue
     if (isTlsCode(code)) return `TLS error ${code}: ${e.message}`
+    // OpenSSL's protocol errors (a plain-HTTP port answering TLS, say): its reason in words.
+    if (code === 'EPROTO') {
+      const reason = /SSL routines:[^:]*:([^:\n]+)/.exec(e.message)?.[1]?.trim()
+      return `TLS error EPROTO${reason ? `: ${reason}` : ''}`
+    }
     const words = CAUSES[code]
     if (words) return `${words} (${code})`
   }
