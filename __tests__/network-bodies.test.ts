@@ -170,4 +170,23 @@ describe('bodies bounded while they stream, network errors named', () => {
     assert.match(errors, /connection refused/)
     assert.doesNotMatch(errors, /fetch failed/)
   })
+
+  test('GitHub OIDC endpoint unreachable: the error names its host and "connection refused"', async () => {
+    const port = await freePort()
+    const run = await e2e.run(signInputs(`${publicRegistry.host}/app:v1`), {
+      env: {
+        NOTATION_AKV_RETRY_BASE_MS: '5',
+        ACTIONS_ID_TOKEN_REQUEST_URL: `https://127.0.0.1:${port}/token`
+      }
+    })
+    assert.equal(run.code, 1, run.stderr)
+    const errors = errorsOf(run)
+    process.stdout.write(`# ::error:: ${errors}\n`)
+    assert.equal(run.errors.length, 1, run.stdout)
+    assert.match(
+      errors,
+      new RegExp(`GitHub OIDC token: 127\\.0\\.0\\.1:${port}: connection refused`)
+    )
+    assert.doesNotMatch(errors, /fetch failed|refused the GitHub OIDC token/)
+  })
 })

@@ -42,6 +42,7 @@ const MAX_BODY = 16 * 1024 * 1024
  * when the per-request time limit ends is not retried: an endless stream costs that limit once.
  */
 async function readBounded(
+  label: string,
   response: Response,
   method: string,
   url: string,
@@ -56,7 +57,7 @@ async function readBounded(
   const host = hostOf(url)
   const tooLarge = (bytes: string): ActionError =>
     new ActionError(
-      `${host} answered with a body too large: ${bytes}, over the ${max}-byte limit; nothing more was read.`
+      `${label}: ${host} answered with a body too large: ${bytes}, over the ${max}-byte limit; nothing more was read.`
     )
   const declared = Number(response.headers.get('content-length') ?? NaN)
   if (declared > max) {
@@ -83,7 +84,7 @@ async function readBounded(
     if (isTimeout(error)) {
       // Not transient (no cause chained): the limit was spent on this body; another try would too.
       throw new ActionError(
-        `${host}: the answer's body did not end within the ${formatLimit(timeoutMs)} limit per request (${total} bytes read).`
+        `${label}: ${host}: the answer's body did not end within the ${formatLimit(timeoutMs)} limit per request (${total} bytes read).`
       )
     }
     throw error
@@ -168,6 +169,7 @@ export async function httpRequest(
           statusText: response.statusText,
           headers: response.headers,
           body: await readBounded(
+            label,
             response,
             (init.method ?? 'GET').toUpperCase(),
             url,
