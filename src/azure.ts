@@ -8,6 +8,7 @@ import path from 'node:path'
 import { resolveAuthority, type Authority } from './authority.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import { httpRequest, serverMessage, type HttpOptions } from './http.ts'
+import { networkCause, probeReach } from './network-error.ts'
 import type { CredentialKind, Inputs } from './inputs.ts'
 import { SDK_CLIENT_OPTIONS, isTransientError } from './retry.ts'
 
@@ -141,15 +142,19 @@ class ExplainingCredential implements TokenCredential {
   private readonly inner: TokenCredential
   private readonly kind: ResolvedCredentialKind
   private readonly lastToken: () => string | undefined
+  /** The Entra authority signed in at (oidc, environment), probed when sign-in cannot reach it. */
+  private readonly authorityHost: string | undefined
 
   constructor(
     inner: TokenCredential,
     kind: ResolvedCredentialKind,
-    lastToken: () => string | undefined
+    lastToken: () => string | undefined,
+    authorityHost?: string
   ) {
     this.inner = inner
     this.kind = kind
     this.lastToken = lastToken
+    this.authorityHost = authorityHost
   }
 
   async getToken(
@@ -162,7 +167,20 @@ class ExplainingCredential implements TokenCredential {
       const message = errorMessage(error)
       const token = this.lastToken()
       // A refusal, not trouble on the way (a body cut short, a reset), is about the token's claims.
-      const refused = !isTransientError(error) && !/\bnetwork_error\b/.test(message)
+      const networkTrouble =
+        isTransientError(error) ||
+        networkCause(error) !== undefined ||
+        /\b(network_error|endpoints_resolution_error|openid_config_error)\b/.test(message)
+      // MSAL hides why it could not reach the authority: ask the network, and name host and cause.
+      const unreachable =
+        networkTrouble && this.authorityHost ? await probeReach(this.authorityHost) : undefined
+      if (unreachable) {
+        throw new ActionError(
+          `Azure sign-in (${this.kind}) could not reach the Entra authority ${unreachable}`,
+          { cause: error }
+        )
+      }
+      const refused = !networkTrouble
       if (this.kind === 'oidc' && token && refused) {
         const claims = oidcClaims(token)
         core.error(
@@ -274,7 +292,12 @@ export async function createAzureIdentity(
   }
   return {
     kind,
-    credential: new ExplainingCredential(credential, kind, () => lastOidcToken),
+    credential: new ExplainingCredential(
+      credential,
+      kind,
+      () => lastOidcToken,
+      signsInAtAuthority ? authority.host : undefined
+    ),
     ...(tenantId ? { tenantId } : {}),
     ...(clientId ? { clientId } : {}),
     ...(signsInAtAuthority ? { authorityHost: authority.host } : {}),

@@ -1,6 +1,7 @@
 // fetch with a timeout per attempt and bounded retries for what is transient (408, 429, 5xx,
 // resets). Every other answer is returned to the caller, which knows what it means.
 import { ActionError } from './errors.ts'
+import { describeRequestError, formatLimit, hostOf, isTimeout } from './network-error.ts'
 import {
   DEFAULT_RETRY,
   TransientError,
@@ -35,20 +36,60 @@ export interface HttpResponse {
 
 const MAX_BODY = 16 * 1024 * 1024
 
+/**
+ * Reads the body as it arrives and stops at `max` (the rest is cancelled, never buffered): a
+ * hostile or broken server cannot make the action hold more than the limit. A body still arriving
+ * when the per-request time limit ends is not retried: an endless stream costs that limit once.
+ */
 async function readBounded(
+  label: string,
   response: Response,
   method: string,
+  url: string,
+  timeoutMs: number,
   max: number = MAX_BODY
 ): Promise<Buffer> {
   // HEAD answers declare the length of a body they do not send.
   if (method === 'HEAD' || response.status === 204 || response.status === 304) {
-    await response.body?.cancel()
+    await response.body?.cancel().catch(() => undefined)
     return Buffer.alloc(0)
   }
+  const host = hostOf(url)
+  const tooLarge = (bytes: string): ActionError =>
+    new ActionError(
+      `${label}: ${host} answered with a body too large: ${bytes}, over the ${max}-byte limit; nothing more was read.`
+    )
   const declared = Number(response.headers.get('content-length') ?? NaN)
-  if (declared > max) throw new Error(`response body of ${declared} bytes is too large`)
-  const body = Buffer.from(await response.arrayBuffer())
-  if (body.length > max) throw new Error(`response body of ${body.length} bytes is too large`)
+  if (declared > max) {
+    await response.body?.cancel().catch(() => undefined)
+    throw tooLarge(`${declared} bytes declared`)
+  }
+  if (!response.body) return Buffer.alloc(0)
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      total += value.byteLength
+      if (total > max) {
+        await reader.cancel().catch(() => undefined)
+        throw tooLarge(`more than ${max} bytes sent`)
+      }
+      chunks.push(value)
+    }
+  } catch (error) {
+    if (error instanceof ActionError) throw error
+    if (isTimeout(error)) {
+      // Not transient (no cause chained): the limit was spent on this body; another try would too.
+      throw new ActionError(
+        `${label}: ${host}: the answer's body did not end within the ${formatLimit(timeoutMs)} limit per request (${total} bytes read).`
+      )
+    }
+    throw error
+  }
+  const body = Buffer.concat(chunks, total)
   if (!Number.isNaN(declared) && body.length !== declared) {
     throw new TransientError(`body ended after ${body.length} of ${declared} bytes`)
   }
@@ -127,7 +168,14 @@ export async function httpRequest(
           status: response.status,
           statusText: response.statusText,
           headers: response.headers,
-          body: await readBounded(response, (init.method ?? 'GET').toUpperCase(), options.maxBytes),
+          body: await readBounded(
+            label,
+            response,
+            (init.method ?? 'GET').toUpperCase(),
+            url,
+            timeoutMs,
+            options.maxBytes
+          ),
           url
         }
         if (isTransientStatus(response.status)) throw new TransientAnswer(result)
@@ -147,7 +195,12 @@ export async function httpRequest(
   } catch (error) {
     // Out of attempts on a transient status: hand back the last answer so the caller can word it.
     if (error instanceof TransientAnswer) return error.response
-    throw error
+    if (error instanceof ActionError) throw error
+    // A network failure: say which host and why (fetch itself only says "fetch failed"). The
+    // original stays the cause, so an outer retry still knows it was transient.
+    throw new ActionError(`${label}: ${describeRequestError(error, url, timeoutMs)}`, {
+      cause: error
+    })
   }
 }
 

@@ -81,6 +81,8 @@ export interface InstallOptions {
   /** Told the job-private folder as soon as it exists (main saves it for the post step). */
   onWorkDir?: (dir: string) => void
   download?: DownloadOptions
+  /** Set when the other tool's install failed: stop and cache nothing. */
+  signal?: AbortSignal
 }
 
 const TOOL_LABEL: Record<Tool, string> = { notation: 'notation', 'azure-kv': 'the azure-kv plugin' }
@@ -291,7 +293,10 @@ async function fetchAndCache(
   const kind = archiveExtension(options.platform)
   const archive = path.join(scratch, `${source.tool}.${kind}`)
   core.info(`Downloading ${TOOL_LABEL[source.tool]} ${source.version} from ${source.url}`)
-  const { sha256 } = await download(source.url, archive, options.download)
+  const { sha256 } = await download(source.url, archive, {
+    ...options.download,
+    ...(options.signal ? { signal: options.signal } : {})
+  })
   if (sha256 !== source.sha256) {
     throw new ActionError(
       `Checksum mismatch for ${source.url}: expected ${source.sha256}, got ${sha256}. Nothing was installed.`
@@ -317,7 +322,27 @@ async function fetchAndCache(
   const files = await readContents(extracted, () => true)
   const marker: Marker = { sha256: source.sha256, binary: source.binary, size, files }
   await writeFile(path.join(extracted, MARKER), JSON.stringify(marker))
-  return (await toolCache()).cacheDir(extracted, cacheName(source.tool), source.cacheVersion)
+  // The other tool's failure arrived meanwhile: nothing enters the cache after the step failed.
+  options.signal?.throwIfAborted()
+  return cacheWhole(extracted, source)
+}
+
+/**
+ * tc.cacheDir creates the folder, copies into it, then writes its `.complete` flag; a copy that
+ * fails midway would leave a half-made folder behind (unused by find, but there). Removed here.
+ */
+async function cacheWhole(extracted: string, source: ResolvedSource): Promise<string> {
+  const tc = await toolCache()
+  try {
+    return await tc.cacheDir(extracted, cacheName(source.tool), source.cacheVersion)
+  } catch (error) {
+    const root = process.env['RUNNER_TOOL_CACHE']
+    if (root) {
+      const folder = path.join(root, cacheName(source.tool), source.cacheVersion)
+      await rm(folder, { recursive: true, force: true })
+    }
+    throw error
+  }
 }
 
 async function installTool(
@@ -360,17 +385,31 @@ export async function install(
   const workDir = await mkdtemp(path.join(tempDir, 'notation-akv-'))
   options.onWorkDir?.(workDir)
   const scratch = await mkdtemp(path.join(workDir, 'download-'))
-  // Both run to their end before scratch goes: removing it under the other tool's extraction
-  // would fail in its place, hiding the error that matters.
-  const settled = await Promise.allSettled([
-    installTool(notationSource, options, scratch),
-    installTool(pluginSource, options, scratch)
-  ])
-  await rm(scratch, { recursive: true, force: true })
-  const [notation, plugin] = settled.map(outcome => {
-    if (outcome.status === 'rejected') throw outcome.reason
-    return outcome.value
-  }) as [InstalledTool, InstalledTool]
+  let notation: InstalledTool
+  let plugin: InstalledTool
+  // One failing install stops the other (its download is aborted), and both have settled before
+  // the scratch folder goes: nothing keeps writing into it, nor caches a half-made folder from it.
+  const stopOthers = new AbortController()
+  const both = [notationSource, pluginSource].map(source =>
+    installTool(source, { ...options, signal: stopOthers.signal }, scratch).catch(
+      (error: unknown) => {
+        stopOthers.abort(error)
+        throw error
+      }
+    )
+  )
+  try {
+    const settled = await Promise.allSettled(both)
+    const failed = settled.find(r => r.status === 'rejected')
+    // The first failure is the cause; the other was (at most) stopped because of it.
+    if (failed) throw stopOthers.signal.reason ?? failed.reason
+    ;[notation, plugin] = settled.map(r => (r as PromiseFulfilledResult<InstalledTool>).value) as [
+      InstalledTool,
+      InstalledTool
+    ]
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
   if (notation.fromCache) await checkNotationVersion(notation.path, notationSource.version)
 
   const configDir = path.join(workDir, 'config')

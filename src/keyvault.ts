@@ -10,6 +10,7 @@ import type {
 import { X509Certificate } from 'node:crypto'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
+import { describeRequestError, networkCause } from './network-error.ts'
 import { SDK_CLIENT_OPTIONS } from './retry.ts'
 import type { SigningCertificate } from './types.ts'
 import { checkNotaryDN } from './trust-policy.ts'
@@ -168,6 +169,14 @@ function keyVaultError(error: unknown, vaultUrl: string, what: string, permissio
   if (e.statusCode === 404) {
     return new ActionError(
       `Key Vault ${vaultUrl} has no ${what.replace(/^(read|get) /, '')}: ${e.message}`,
+      { cause: error }
+    )
+  }
+  // A network failure of the vault's own request (not a sign-in failure, which names its host):
+  // the vault's host and the cause, in words.
+  if (!(error instanceof ActionError) && networkCause(error)) {
+    return new ActionError(
+      `Key Vault ${vaultUrl}: could not ${what}: ${describeRequestError(error, vaultUrl)}`,
       { cause: error }
     )
   }
