@@ -3,6 +3,6 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/index.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { run } = await import("./chunks/main-W2TWI4BK.js");
+var { run } = await import("./chunks/main-4HMKRWAR.js");
 await run();
 process.exit();
