@@ -39,6 +39,24 @@ function warningsOf(run: ActionRun): string[] {
     .map(l => decodeURIComponent(l.replace(/^::warning[^:]*::/, '')))
 }
 
+/** Processes whose command line or environment mention `marker` (a runner folder of this test). */
+function processesMentioning(marker: string): string[] {
+  const found: string[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1')
+      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1')
+      if (cmdline.includes(marker) || environ.includes(marker)) {
+        found.push(`${entry}: ${cmdline.replace(/\0/g, ' ')}`)
+      }
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return found
+}
+
 /** Every file or folder under `root` whose name starts with `prefix`. */
 function findNamed(root: string, prefix: string): string[] {
   const found: string[] = []
@@ -200,6 +218,40 @@ registryDescribe('ACR Tasks builds at their edges (committed bundle)', () => {
         )
       }
       assert.deepEqual(findNamed(e2e.dirs.temp, 'acr-context-'), [], 'no packed context is left')
+    }
+  )
+
+  registryTest(
+    'timeout-minutes during signing: no notation or plugin process outlives the step',
+    async () => {
+      await e2e.stack.keyVault.vault.seedSelfSigned('edges-cert', {
+        subject: 'CN=edges.example,O=Notation,L=Seattle,ST=WA,C=US'
+      })
+      const pushed = await e2e.stack.registry.pushImage('edges-sign', {
+        tag: 'v1',
+        content: 'edges'
+      })
+      // Key Vault holds the plugin's sign request 30 s: the plugin is mid-call when the limit ends.
+      e2e.stack.keyVault.server.inject({
+        route: 'keyvault.keys.sign',
+        kind: 'latency',
+        latencyMs: 30_000
+      })
+      const run = await e2e.run({
+        ...e2e.azureInputs,
+        command: 'sign',
+        certificate: 'edges-cert',
+        images: `${e2e.stack.registry.host}/edges-sign@${pushed.digest}`,
+        'timeout-minutes': '0.1'
+      })
+      const left = processesMentioning(e2e.dirs.root)
+      assert.equal(run.code, 1, run.stdout)
+      assert.match(decoded(run.errors), /did not finish within timeout-minutes \(0\.1\)/)
+      assert.ok(
+        e2e.stack.keyVault.server.calls.some(c => c.route === 'keyvault.keys.sign'),
+        'the plugin was signing when the limit ended the work'
+      )
+      assert.deepEqual(left, [], 'nothing the action started outlives the step')
     }
   )
 
