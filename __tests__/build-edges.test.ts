@@ -205,6 +205,7 @@ registryDescribe('ACR Tasks builds at their edges (committed bundle)', () => {
       e2e.stack.arm.server.inject({ route: 'arm.runs.cancel', kind: 'latency', latencyMs: 30_000 })
       const { run, runId, canceledAtExit, ms } = await timedOutBuild('cancel-hangs')
       assert.equal(run.code, 1, run.stdout)
+      assert.deepEqual(findNamed(e2e.dirs.temp, 'acr-context-'), [], 'no packed context is left')
       assert.ok(ms < 6_000 + 15_000, `the step ended within the limit and its grace (${ms} ms)`)
       const errors = decoded(run.errors)
       assert.match(errors, /did not finish within timeout-minutes \(0\.1\)/, errors)
@@ -217,7 +218,6 @@ registryDescribe('ACR Tasks builds at their edges (committed bundle)', () => {
           `a run not cancelled is named as one that may still be going: ${run.stdout}`
         )
       }
-      assert.deepEqual(findNamed(e2e.dirs.temp, 'acr-context-'), [], 'no packed context is left')
     }
   )
 
