@@ -13,7 +13,8 @@ await run()
 const OUTPUT_DRAIN_LIMIT_MS = 60_000
 const drained = (stream: NodeJS.WriteStream): Promise<void> =>
   new Promise(resolve => {
-    if (stream.destroyed || !stream.writable) {
+    // Nothing queued (the usual case): no wait at all.
+    if (stream.destroyed || !stream.writable || stream.writableLength === 0) {
       resolve()
       return
     }
