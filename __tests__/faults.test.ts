@@ -92,6 +92,7 @@ const registryRefusal = (status: number, code: string, message: string) => ({
 
 let e2e: E2E
 const rows: FaultRow[] = []
+const SCHEDULE_ROUTE = 'arm.registries.scheduleRun'
 
 /** Every stack server: faults and call counts cleared; ARM's runs and queued scripts too. */
 function resetServers(): void {
@@ -627,7 +628,8 @@ registryDescribe('faults on every network path, end to end', () => {
     }
 
     test('ACR Tasks: transient faults on ARM, upload and log are retried and the build succeeds', async () => {
-      const paths = buildPaths()
+      // scheduleRun is not resent after an answer that may follow a started run: its own test below.
+      const paths = buildPaths().filter(p => p.route !== SCHEDULE_ROUTE)
       const failures: string[] = []
       for (const kind of TRANSIENT) {
         resetServers()
@@ -659,6 +661,74 @@ registryDescribe('faults on every network path, end to end', () => {
         assert.equal(result.code, 0, `${kind.name}: ${errorsOf(result)}\n${result.stdout}`)
         assert.match(result.outputs['digest'] ?? '', /^sha256:[0-9a-f]{64}$/)
         assert.match(result.stdout, /Step 1\/2 : FROM scratch/, `${kind.name}: the log was read`)
+      }
+      assert.deepEqual(failures, [])
+    })
+
+    test('ACR Tasks: scheduleRun is sent again only when its answer says it was not taken', async () => {
+      // 429 and 503 say the request was not taken: sent again. A 500, a reset or a body cut short
+      // may follow a run ACR started: not sent again (that would start a second run), and the step
+      // fails saying a run may have started.
+      const cases: { name: string; faults: Fault[]; recovers: boolean }[] = [
+        {
+          name: '429 Retry-After: 1',
+          faults: [
+            { route: SCHEDULE_ROUTE, kind: 'status', status: 429, retryAfter: '1', calls: [1] }
+          ],
+          recovers: true
+        },
+        {
+          name: '503',
+          faults: [{ route: SCHEDULE_ROUTE, kind: 'status', status: 503, calls: [1] }],
+          recovers: true
+        },
+        {
+          name: '500',
+          faults: [{ route: SCHEDULE_ROUTE, kind: 'status', status: 500, calls: [1] }],
+          recovers: false
+        },
+        {
+          name: 'reset',
+          faults: [{ route: SCHEDULE_ROUTE, kind: 'reset', calls: [1] }],
+          recovers: false
+        },
+        {
+          name: 'truncate',
+          faults: [{ route: SCHEDULE_ROUTE, kind: 'truncate', calls: [1] }],
+          recovers: false
+        }
+      ]
+      const failures: string[] = []
+      for (const c of cases) {
+        resetServers()
+        for (const fault of c.faults) e2e.stack.arm.server.inject(fault)
+        const result = await buildRun()
+        const attempts = attemptsOf(e2e.stack.arm.server, SCHEDULE_ROUTE)
+        const started = e2e.stack.arm.runs.size
+        const errors = errorsOf(result)
+        rows.push({
+          path: 'ARM schedule run',
+          route: SCHEDULE_ROUTE,
+          fault: c.name,
+          outcome: result.code === 0 ? 'recovered' : 'failed-fast',
+          attempts,
+          calls: e2e.stack.arm.server.callCount(SCHEDULE_ROUTE),
+          runMs: result.ms,
+          note:
+            result.code === 0
+              ? `sent again: the answer says it was not taken (ACR runs started: ${started})`
+              : `not sent again (ACR runs started: ${started}): ${errors.slice(0, 200)}`
+        })
+        if (started > 1) failures.push(`${c.name}: ${started} ACR runs started`)
+        if (c.recovers) {
+          if (result.code !== 0) failures.push(`${c.name}: ${errors}`)
+          if (attempts !== 2) failures.push(`${c.name}: ${attempts} attempts, expected 2`)
+        } else {
+          if (result.code !== 1) failures.push(`${c.name}: exit ${result.code}`)
+          if (attempts !== 1) failures.push(`${c.name}: ${attempts} attempts, expected 1`)
+          if (!/no usable answer.*not sent again/s.test(errors))
+            failures.push(`${c.name}: ${errors}`)
+        }
       }
       assert.deepEqual(failures, [])
     })

@@ -28,6 +28,17 @@ export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600
 export const MAX_CONTEXT_BYTES = 256 * 1024 * 1024
 const FINAL_STATUSES = new Set(['succeeded', 'failed', 'canceled', 'error', 'timeout'])
 const TAIL_LINES = 30
+/** Bytes of run log asked for per ranged read: memory stays bounded however long the log grows. */
+export const LOG_RANGE_BYTES = 1024 * 1024
+/** A log line longer than this is printed in pieces (a line without newlines cannot grow memory). */
+export const MAX_LOG_LINE_CHARS = 64 * 1024
+/** Queued stdout beyond which printing the log waits for the reader (a slow reader bounds memory). */
+const STDOUT_HIGH_WATER = 256 * 1024
+/**
+ * The whole time a cancel gets after the action is stopped: it must end inside main's abort grace
+ * (ABORT_GRACE_MS, 10 s), or the process exits with the cancel still in flight and says nothing.
+ */
+export const CANCEL_TIMEOUT_MS = 7000
 const RUN_ID = /^[a-z0-9]{1,64}$/
 
 // ---------------------------------------------------------------------------------------------
@@ -261,6 +272,8 @@ export interface BuildOptions {
   signal?: AbortSignal
   /** The folder a local context must stay inside (default GITHUB_WORKSPACE, else the cwd). */
   workspace?: string
+  /** Where the packed context is written (main passes the action's private folder). */
+  tempDir?: string
   timing?: BuildTiming
 }
 
@@ -339,15 +352,17 @@ class RunLog {
   async pull(final = false): Promise<void> {
     // After a refusal the log stays unread: asking again would only be refused again.
     if (this.problem !== undefined) return
-    const attempt = async (): Promise<void> => {
+    /** Reads the next range; true when there may be more right away. */
+    const attempt = async (): Promise<boolean> => {
       this.link ??= await this.getLink()
+      const range = `bytes=${this.offset}-${this.offset + LOG_RANGE_BYTES - 1}`
       const response = await fetch(this.link, {
-        headers: { 'x-ms-range': `bytes=${this.offset}-`, 'x-ms-version': '2020-04-08' },
+        headers: { 'x-ms-range': range, 'x-ms-version': '2020-04-08' },
         ...(this.signal === undefined ? {} : { signal: this.signal })
       })
       if (response.status === 416 || response.status === 404) {
         await response.body?.cancel()
-        return
+        return false
       }
       if (response.status === 403) {
         // The SAS may have expired: ask for a new link next time.
@@ -366,21 +381,23 @@ class RunLog {
         await response.body?.cancel()
         throw new ActionError(`reading the run log: HTTP ${response.status}`)
       }
-      let bytes = Buffer.from(await response.arrayBuffer())
       // A server that ignored the range sends everything: skip what was already printed.
-      if (response.status === 200) bytes = bytes.subarray(Math.min(this.offset, bytes.length))
+      const skip = response.status === 200 ? this.offset : 0
+      const bytes = await readSpan(response, skip, LOG_RANGE_BYTES)
       this.offset += bytes.length
-      this.write(this.decoder.decode(bytes, { stream: true }))
+      await this.write(this.decoder.decode(bytes, { stream: true }))
+      return bytes.length >= LOG_RANGE_BYTES
     }
     try {
-      if (final) {
-        await withRetry('Read the ACR Tasks run log', attempt, {
-          attempts: 3,
-          baseDelayMs: 500,
-          maxDelayMs: 2000
-        })
-      } else {
-        await attempt()
+      // Range after range until the end of what is written so far.
+      for (let more = true; more;) {
+        more = final
+          ? await withRetry('Read the ACR Tasks run log', attempt, {
+              attempts: 3,
+              baseDelayMs: 500,
+              maxDelayMs: 2000
+            })
+          : await attempt()
       }
     } catch (error) {
       if (isAbort(error)) throw error
@@ -393,21 +410,38 @@ class RunLog {
     }
   }
 
-  private write(text: string): void {
+  private async write(text: string): Promise<void> {
     let pending = this.partial + text
     // A CR at the end may be the first half of a CRLF split across two reads: keep it for the next.
     const heldCr = pending.endsWith('\r')
     if (heldCr) pending = pending.slice(0, -1)
     const lines = splitLines(pending)
-    this.partial = (lines.pop() ?? '') + (heldCr ? '\r' : '')
-    for (const line of lines) this.emit(line)
+    let partial = lines.pop() ?? ''
+    // Lines go out in batches of about 64 KiB, one write each (a write per line costs far more than
+    // its bytes), and the next batch waits while the reader is behind.
+    for (let start = 0; start < lines.length;) {
+      let end = start
+      for (let size = 0; end < lines.length && size < 64 * 1024; end++) {
+        size += (lines[end] as string).length + 1
+      }
+      this.emit(lines.slice(start, end))
+      start = end
+      await stdoutDrained()
+    }
+    // A line that never ends is printed in pieces, not held: memory stays bounded.
+    while (partial.length > MAX_LOG_LINE_CHARS) {
+      this.emit([partial.slice(0, MAX_LOG_LINE_CHARS)])
+      partial = partial.slice(MAX_LOG_LINE_CHARS)
+    }
+    this.partial = partial + (heldCr ? '\r' : '')
   }
 
-  private emit(line: string): void {
-    // The log is the build's own text (a Dockerfile's RUN echo…): inert, see untrusted.ts.
-    core.info(inertLine(line))
-    this.tail.push(line)
-    if (this.tail.length > TAIL_LINES) this.tail.shift()
+  private emit(lines: string[]): void {
+    if (lines.length === 0) return
+    // The log is the build's own text (a Dockerfile's RUN echo…): each line inert, see untrusted.ts.
+    core.info(lines.map(inertLine).join('\n'))
+    this.tail.push(...lines.slice(-TAIL_LINES))
+    if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES)
   }
 
   /** Prints a last line without its newline, if any. */
@@ -416,12 +450,58 @@ class RunLog {
     this.partial = ''
     const lines = splitLines(rest)
     if (lines.at(-1) === '') lines.pop()
-    for (const line of lines) this.emit(line)
+    this.emit(lines)
   }
 
   lastLines(): string[] {
     return [...this.tail]
   }
+}
+
+/**
+ * The body's bytes after the first `skip`, at most `limit` of them, read as they stream (a server
+ * that ignores the range cannot make the action hold the whole log); the rest is not read.
+ */
+async function readSpan(response: Response, skip: number, limit: number): Promise<Buffer> {
+  if (response.body === null) return Buffer.alloc(0)
+  const reader = response.body.getReader()
+  const parts: Buffer[] = []
+  let skipped = 0
+  let kept = 0
+  try {
+    while (kept < limit) {
+      const { done, value } = await reader.read()
+      if (done) break
+      let chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      if (skipped < skip) {
+        const drop = Math.min(skip - skipped, chunk.length)
+        skipped += drop
+        chunk = chunk.subarray(drop)
+      }
+      if (chunk.length === 0) continue
+      chunk = chunk.subarray(0, limit - kept)
+      parts.push(chunk)
+      kept += chunk.length
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined)
+  }
+  return Buffer.concat(parts)
+}
+
+/** Waits while stdout holds more than it should: a slow reader slows the log, not memory. */
+async function stdoutDrained(): Promise<void> {
+  const out = process.stdout
+  if (out.writableLength <= STDOUT_HIGH_WATER || out.destroyed) return
+  await new Promise<void>(resolve => {
+    const done = (): void => {
+      out.off('drain', done)
+      out.off('close', done)
+      resolve()
+    }
+    out.on('drain', done)
+    out.on('close', done)
+  })
 }
 
 /** PUTs the archive as a block blob, retrying what is transient. The URL is a secret (SAS). */
@@ -480,7 +560,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       ? await packContext({
           context: plan.source.context,
           ...(plan.source.dockerfile === undefined ? {} : { dockerfile: plan.source.dockerfile }),
-          ...(options.workspace === undefined ? {} : { workspace: options.workspace })
+          ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
+          ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir })
         })
       : undefined
   try {
@@ -500,6 +581,22 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       ...SDK_CLIENT_OPTIONS,
       userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
     })
+    // scheduleRun is not safe to send twice: an answer lost on the way back (a reset, a body cut
+    // short, a gateway 5xx) may follow a run ACR already started, and a resend starts a second one
+    // nobody follows or cancels. Its client never retries; scheduleRun() below retries only answers
+    // that say the request was not taken.
+    const scheduleClient = new ContainerRegistryManagementClient(
+      options.credential,
+      plan.subscriptionId,
+      {
+        endpoint,
+        $host: endpoint,
+        credentialScopes: [`${endpoint}/.default`],
+        ...SDK_CLIENT_OPTIONS,
+        retryOptions: { ...SDK_CLIENT_OPTIONS.retryOptions, maxRetries: 0 },
+        userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
+      }
+    )
     const rg = plan.resourceGroup
     const abort = signal === undefined ? {} : { abortSignal: signal }
 
@@ -568,12 +665,32 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       platform: plan.platform,
       arguments: plan.arguments.map(a => ({ name: a.name, value: a.value, isSecret: a.isSecret })),
       isArchiveEnabled: false,
-      ...(plan.timeoutSeconds === undefined ? {} : { timeout: plan.timeoutSeconds })
+      // Always sent: without it ACR applies its own default, not the one the README documents.
+      timeout: plan.timeoutSeconds ?? DEFAULT_RUN_TIMEOUT_SECONDS
     }
+    const scheduledAt = new Date().toISOString()
     let queued: RunLike
     try {
-      const poller = await client.registries.beginScheduleRun(rg, reg, request)
-      queued = await poller.pollUntilDone()
+      queued = await withRetry('Schedule the ACR Tasks run', async () => {
+        try {
+          const poller = await scheduleClient.registries.beginScheduleRun(rg, reg, request)
+          return await poller.pollUntilDone()
+        } catch (error) {
+          if (notTaken(error)) throw new TransientError(errorMessage(error), retryAfterOf(error))
+          if (isAbort(error)) throw error
+          const status = isRestError(error) ? error.statusCode : undefined
+          const lost = status === undefined ? isTransientError(error) : status >= 500
+          if (!lost) throw error
+          // The request went out and no usable answer came back: ACR may have started the run.
+          const cause =
+            status === undefined ? errorMessage(error) : `HTTP ${status}: ${errorMessage(error)}`
+          throw new ActionError(
+            `Scheduling an ACR Tasks run on registry '${reg}': no usable answer (${cause}). ` +
+              `ACR may have started a run at about ${scheduledAt}; it is not sent again (that could start a second run). ` +
+              `Look for it with \`az acr task list-runs --registry ${reg}\` and cancel it with \`az acr task cancel-run\` if it is still going.`
+          )
+        }
+      })
     } catch (error) {
       throw armError(`Scheduling an ACR Tasks run on registry '${reg}'`, error)
     }
@@ -595,15 +712,25 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           : '')
     )
 
+    /**
+     * Asks ACR to cancel the run: the request accepted is enough (waiting for the run to reach
+     * Canceled could outlast the step). Bounded by CANCEL_TIMEOUT_MS so it ends before the process
+     * does; if it does not get through, the warning names the run that may still be going.
+     */
     const cancel = async (why: string): Promise<void> => {
       try {
-        const poller = await client.runs.beginCancel(rg, reg, runId, {
-          abortSignal: AbortSignal.timeout(60_000)
+        await client.runs.beginCancel(rg, reg, runId, {
+          abortSignal: AbortSignal.timeout(CANCEL_TIMEOUT_MS)
         })
-        await poller.pollUntilDone()
-        core.warning(`Canceled ACR Tasks run ${runId} (${why}).`)
+        core.warning(`Canceled ACR Tasks run ${runId} on registry '${reg}' (${why}).`)
       } catch (error) {
-        core.warning(`Could not cancel ACR Tasks run ${runId}: ${errorMessage(error)}`)
+        const cause = isAbort(error)
+          ? `no answer within ${CANCEL_TIMEOUT_MS / 1000} s`
+          : errorMessage(error)
+        core.warning(
+          `Could not cancel ACR Tasks run ${runId} on registry '${reg}' (${cause}): it may still be running. ` +
+            `Cancel it with \`az acr task cancel-run --registry ${reg} --run-id ${runId}\`.`
+        )
       }
     }
 
@@ -659,8 +786,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       core.warning(`The log of ACR Tasks run ${runId} could not be read: ${log.problem}`)
     }
     if (outcome === 'aborted') {
-      await cancel('the job was canceled')
-      throw new ActionError(`ACR Tasks run ${runId} was canceled because the action was stopped.`)
+      // Why the action stopped (a signal, timeout-minutes) is the reason main aborted with.
+      const why = signal?.reason instanceof Error ? signal.reason.message : 'the action was stopped'
+      await cancel(why)
+      throw new BuildStoppedError(
+        `${why.replace(/\.$/, '')}: ACR Tasks run ${runId} on registry '${reg}' was stopped (see the warning above for whether it was canceled).`
+      )
     }
     if (outcome === 'deadline') {
       await cancel('build-timeout passed')
@@ -683,6 +814,33 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   } finally {
     await packed?.cleanup()
   }
+}
+
+/** The build was stopped from outside (timeout-minutes, a signal); its message says which, and names the run. */
+export class BuildStoppedError extends ActionError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'BuildStoppedError'
+  }
+}
+
+/** An answer that says the request was not taken (throttled, unavailable, never connected): safe to send again. */
+function notTaken(error: unknown): boolean {
+  if (isRestError(error)) {
+    if (error.statusCode === 429 || error.statusCode === 503) return true
+    return (
+      error.statusCode === undefined &&
+      (error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND')
+    )
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND'
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  const response = (error as { response?: { headers?: { get(name: string): string | undefined } } })
+    .response
+  return parseRetryAfter(response?.headers?.get('retry-after'))
 }
 
 function platformText(p: BuildPlatform): string {

@@ -37,8 +37,11 @@ export async function run(): Promise<void> {
     const inputs = getInputs()
     await bounded(main(inputs, controller.signal), inputs.timeoutMinutes, controller)
   } catch (caught) {
-    // Aborted work fails in its own words ("cancelled"); why it was aborted is the news.
-    const error: unknown = controller.signal.aborted ? controller.signal.reason : caught
+    // Aborted work fails in its own words ("cancelled"); why it was aborted is the news. A stopped
+    // build already says why and names its ACR run (which may still be going): kept whole.
+    const stoppedBuild = caught instanceof ActionError && caught.name === 'BuildStoppedError'
+    const error: unknown =
+      controller.signal.aborted && !stoppedBuild ? controller.signal.reason : caught
     // User mistakes and remote refusals read best as one line; bugs keep their stack in debug.
     if (
       !(error instanceof InputError) &&
@@ -54,7 +57,10 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Time the aborted work gets to end its children and cancel remote runs after a timeout. */
+/**
+ * Time the aborted work gets to end its children and cancel remote runs after a timeout. A build's
+ * cancel is bounded below it (CANCEL_TIMEOUT_MS in build.ts, 7 s), so it ends and says so in time.
+ */
 const ABORT_GRACE_MS = 10_000
 
 /**
@@ -143,6 +149,9 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
         credential: identity.credential,
         workspace,
         signal,
+        // The packed context goes in the action's private folder, which the post step removes
+        // even when a timeout ended the build before it could clean up.
+        tempDir: installed.workDir,
         ...(process.env['AZURE_RESOURCE_MANAGER_ENDPOINT']
           ? { armEndpoint: process.env['AZURE_RESOURCE_MANAGER_ENDPOINT'] }
           : {})

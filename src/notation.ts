@@ -41,12 +41,24 @@ export function runNotation(
     return Promise.reject(new ActionError(`${command} was cancelled before it started.`))
   }
   return new Promise((resolve, reject) => {
+    // On POSIX notation leads a process group of its own, so ending it ends the plugin it started
+    // too: SIGTERM to notation alone left the plugin running after the step (issue 12, item 11).
+    const group = process.platform !== 'win32'
     const child = spawn(notationPath, args, {
       env: options.env,
       shell: false,
       stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true
+      windowsHide: true,
+      detached: group
     })
+    const signal = (name: NodeJS.Signals): void => {
+      try {
+        if (group && child.pid !== undefined) process.kill(-child.pid, name)
+        else child.kill(name)
+      } catch {
+        // already gone
+      }
+    }
     const stdout = collect(child.stdout)
     const stderr = collect(child.stderr)
     let ended: string | undefined
@@ -54,8 +66,8 @@ export function runNotation(
     const end = (why: string): void => {
       if (ended !== undefined) return
       ended = why
-      child.kill('SIGTERM')
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS)
+      signal('SIGTERM')
+      killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS)
       killTimer.unref()
     }
     const timer =
@@ -76,14 +88,16 @@ export function runNotation(
       cleanup()
       reject(new ActionError(`Could not run ${notationPath}: ${error.message}`, { cause: error }))
     })
-    child.once('close', (code, signal) => {
+    child.once('close', (code, exitSignal) => {
       cleanup()
+      // What is left of notation's group (a plugin it started) goes with it, however it ended.
+      if (group) signal('SIGKILL')
       if (ended !== undefined) {
         reject(new ActionError(`${command} ${ended}.`))
         return
       }
       resolve({
-        code: code ?? (signal ? 128 : 1),
+        code: code ?? (exitSignal ? 128 : 1),
         stdout: stdout(),
         stderr: stderr()
       })

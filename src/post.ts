@@ -47,10 +47,13 @@ export function whyNotOurs(workDir: string): string | undefined {
   return undefined
 }
 
-/** Removes `sign-*` folders (sign.ts's per-run files) from workDir; returns how many. */
+/** Removes what a cut-short run left in workDir (see below); returns how many folders. */
 async function removeSignLeftovers(workDir: string): Promise<number> {
   const entries = await readdir(workDir, { withFileTypes: true }).catch(() => [])
-  const leftovers = entries.filter(e => e.isDirectory() && e.name.startsWith('sign-'))
+  // sign-*: sign.ts's per-run files; acr-context-*: a packed build context a killed build left.
+  const leftovers = entries.filter(
+    e => e.isDirectory() && (e.name.startsWith('sign-') || e.name.startsWith('acr-context-'))
+  )
   for (const entry of leftovers) {
     await rm(path.join(workDir, entry.name), { recursive: true, force: true })
   }
