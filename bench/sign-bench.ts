@@ -143,7 +143,7 @@ async function freshImages(bench: Bench, count: number, run: string): Promise<Re
 
 /**
  * A notation that costs nothing but its delay: sign sleeps and claims success, inspect lists one
- * signature by the certificate made just now. Isolates the action's own scheduling overhead.
+ * signature of the inspected digest by the certificate made just now. Isolates the action's own scheduling overhead.
  */
 async function shNotation(dir: string, delayMs: number, thumbprint: string): Promise<string> {
   const file = path.join(dir, 'notation-sh')
@@ -154,7 +154,8 @@ async function shNotation(dir: string, delayMs: number, thumbprint: string): Pro
       '#!/bin/sh',
       'case "$1" in',
       `  sign) sleep ${delayMs / 1000}; for a in "$@"; do last="$a"; done; echo "Successfully signed $last" ;;`,
-      `  inspect) printf '{"Signatures":[{"digest":"${sig}","signedAttributes":{"signingTime":"%s"},"certificates":[{"SHA256Fingerprint":"${thumbprint}"}]}]}\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ;;`,
+      // The signature names the inspected digest, as a real one does (the action checks it).
+      `  inspect) for a in "$@"; do last="$a"; done; printf '{"Signatures":[{"digest":"${sig}","signedArtifact":{"digest":"%s"},"signedAttributes":{"signingTime":"%s"},"certificates":[{"SHA256Fingerprint":"${thumbprint}"}]}]}\\n' "\${last#*@}" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" ;;`,
       'esac',
       ''
     ].join('\n'),
