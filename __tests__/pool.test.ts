@@ -187,8 +187,13 @@ describe('distinct', () => {
   test('one item per key, first seen first; results expand back to every item in order', () => {
     const items = ['app:v1', 'other:v1', 'app:latest', 'app:v1', 'other:v2']
     const repository = (item: string): string => item.split(':')[0]!
-    const { unique, expand } = distinct(items, repository)
+    const { unique, repeats, expand } = distinct(items, repository)
     assert.deepEqual(unique, ['app:v1', 'other:v1'])
+    assert.deepEqual(repeats, [
+      { item: 'app:latest', first: 'app:v1' },
+      { item: 'app:v1', first: 'app:v1' },
+      { item: 'other:v2', first: 'other:v1' }
+    ])
     assert.deepEqual(expand(['A', 'O']), ['A', 'O', 'A', 'A', 'O'])
     assert.deepEqual(distinct([], repository).unique, [])
     assert.deepEqual(distinct([], repository).expand([]), [])

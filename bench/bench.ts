@@ -6,14 +6,15 @@
 //   checks every cached file against the SHA-256 recorded when it was cached (the part of it that
 //   hashes the release-sized notation binary is measured on its own too)
 import { spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
-import { open, readdir, rm } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { StackServer } from '../__tests__/stack/http.ts'
 import { fakeNotation, fakePlugin, sha256, tarGz } from '../__tests__/support/archives.ts'
 import { BUNDLE, makeRunnerDirs, runAction, type RunnerDirs } from '../__tests__/support/action.ts'
 import { startStack } from '../__tests__/stack/stack.ts'
 import { registryAvailable } from '../__tests__/support/stack-env.ts'
+import { sha256File } from '../src/install.ts'
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15)
 
@@ -161,23 +162,8 @@ console.log(
   `${'  warm setup beyond bundle start-up'.padEnd(48)}        ${(warm - startup).toFixed(1).padStart(7)} ms`
 )
 
-// What warm setup spends checking the cache: both cached binaries hashed as the action does it
-// (1 MiB reads into one buffer, the two at once), in this process.
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  const handle = await open(file, 'r')
-  try {
-    const buffer = Buffer.allocUnsafe(1024 * 1024)
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
-      if (bytesRead === 0) break
-      hash.update(buffer.subarray(0, bytesRead))
-    }
-  } finally {
-    await handle.close()
-  }
-  return hash.digest('hex')
-}
+// What warm setup spends checking the cache: both cached binaries hashed by the action's own
+// function, the two at once, in this process.
 const cachedBinary = async (tool: string, binary: string): Promise<string> => {
   const root = path.join(warmDirs.toolCache, tool)
   const [version = ''] = await readdir(root)

@@ -17,7 +17,7 @@ import {
   parseRetryAfter,
   withRetry
 } from './retry.ts'
-import { parseReference } from './reference.ts'
+import { DIGEST, parseReference } from './reference.ts'
 import type { ResolvedImage } from './types.ts'
 import { inertLine, logLine, splitLines, withoutCredentials } from './untrusted.ts'
 
@@ -852,9 +852,10 @@ function result(plan: BuildPlan, runId: string, run: RunLike): BuildResult {
   const images: ResolvedImage[] = plan.images.map(image => {
     const output = outputs.find(o => o.repository === image.repository && o.tag === image.tag)
     const digest = output?.digest
-    if (digest === undefined || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    if (digest === undefined || !DIGEST.test(digest)) {
+      // ARM's text is not echoed: only a digest of the expected form goes anywhere.
       throw new ActionError(
-        `ACR Tasks run ${runId} succeeded but reported ${digest === undefined ? 'no digest' : `digest '${digest}'`} for ${image.input}.`
+        `ACR Tasks run ${runId} succeeded but reported ${digest === undefined ? 'no digest' : 'a digest that is not sha256:<64 hex> or sha512:<128 hex>'} for ${image.input}.`
       )
     }
     return {

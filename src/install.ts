@@ -127,7 +127,7 @@ function cacheName(tool: Tool): string {
  * SHA-256 of a file, read in 1 MiB pieces into one buffer: release binaries are tens of MB, and in
  * a fresh process this is about a third faster than a read stream.
  */
-async function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256')
   const handle = await open(file, 'r')
   try {

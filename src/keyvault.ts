@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto'
 import { ActionError, InputError, errorMessage } from './errors.ts'
 import type { Inputs } from './inputs.ts'
 import { describeRequestError, networkCause } from './network-error.ts'
+import { isLoopbackHost } from './reference.ts'
 import { SDK_CLIENT_OPTIONS } from './retry.ts'
 import type { SigningCertificate } from './types.ts'
 import { checkNotaryDN } from './trust-policy.ts'
@@ -73,11 +74,6 @@ function isKnownVaultHost(hostname: string): boolean {
       hostname.endsWith(suffix) &&
       /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(hostname.slice(0, -suffix.length))
   )
-}
-
-/** 127.0.0.0/8, ::1 and localhost: a vault on this machine (the local test stack). */
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 }
 
 /**

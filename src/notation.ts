@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { ActionError, InputError } from './errors.ts'
 import type { Inputs } from './inputs.ts'
+import { DIGEST } from './reference.ts'
 import type { RegistryCredential } from './types.ts'
 import { splitLines } from './untrusted.ts'
 
@@ -240,7 +241,12 @@ export function parseInspect(json: string): InspectedSignature[] {
   const list = doc['Signatures'] ?? doc['signatures'] ?? []
   if (!Array.isArray(list))
     throw new ActionError('notation inspect: the signature list is not a list.')
-  return list.filter(isObject).map(parseSignature)
+  // A signature digest becomes an output and a summary cell: the registry's index names it, so only
+  // a digest of the expected form is taken; any other entry cannot be this run's signature.
+  return list
+    .filter(isObject)
+    .map(parseSignature)
+    .filter(sig => DIGEST.test(sig.digest))
 }
 
 function parseSignature(sig: Json): InspectedSignature {

@@ -120,22 +120,34 @@ export async function mapLimitLogged<T, R>(
 
 /**
  * The first item of each key, and a way back: `expand` turns one result per distinct item into one
- * per item (items sharing a key share the result). Two tags of one image are one piece of work.
+ * per item (items sharing a key share the result). `repeats` pairs each later item with the first of
+ * its key. Two tags of one image are one piece of work.
  */
 export function distinct<T>(
   items: readonly T[],
   key: (item: T) => string
-): { unique: T[]; expand<R>(results: readonly R[]): R[] } {
+): {
+  unique: T[]
+  repeats: { item: T; first: T }[]
+  expand<R>(results: readonly R[]): R[]
+} {
   const first = new Map<string, number>()
   const unique: T[] = []
+  const repeats: { item: T; first: T }[] = []
   const slot = items.map(item => {
     const k = key(item)
     let at = first.get(k)
     if (at === undefined) {
       at = unique.push(item) - 1
       first.set(k, at)
+    } else {
+      repeats.push({ item, first: unique[at] as T })
     }
     return at
   })
-  return { unique, expand: results => slot.map(at => results[at] as (typeof results)[number]) }
+  return {
+    unique,
+    repeats,
+    expand: results => slot.map(at => results[at] as (typeof results)[number])
+  }
 }

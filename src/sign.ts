@@ -681,16 +681,11 @@ export async function signImages(
 ): Promise<ImageResult[]> {
   refuseUnsupportedFlags(ctx.inputs, ctx.notationVersion)
   images.forEach(assertDigestReference)
-  const { unique, expand } = distinct(images, image => image.reference)
-  const firstOf = new Map<string, ResolvedImage>()
-  for (const image of images) {
-    const first = firstOf.get(image.reference)
-    if (first === undefined) firstOf.set(image.reference, image)
-    else {
-      core.info(
-        `'${image.input}' is the same image as '${first.input}' (${image.reference}): signed once, reported on both.`
-      )
-    }
+  const { unique, repeats, expand } = distinct(images, image => image.reference)
+  for (const { item, first } of repeats) {
+    core.info(
+      `'${item.input}' is the same image as '${first.input}' (${item.reference}): signed once, reported on both.`
+    )
   }
   const prepared = await prepare(ctx, unique)
   const runner: Runner = { ctx, prepared }
