@@ -15,6 +15,7 @@ import {
 } from './action.ts'
 import { packAzureKvStandin, readAzureKvLog, type AzureKvCall } from './azure-kv.ts'
 import { packNotationArchive, readCalls, type Call } from './notation.ts'
+import { packRealNotationArchive, readRealCalls, requireRealNotation } from './notation-bin.ts'
 
 export interface E2E {
   stack: Stack
@@ -25,6 +26,12 @@ export interface E2E {
   installInputs: Record<string, string>
   /** Inputs for the OIDC identity and the stack's vault. */
   azureInputs: Record<string, string>
+  /** Which notation the action installs: `notation 1.3.2 (real, …)` or the stand-in. */
+  notationLabel: string
+  /**
+   * Every notation run, oldest first. With the real CLI only what the logging wrapper sees
+   * (argv, cwd, variable names, username); exit code and output are the action's to report.
+   */
   notationCalls(): Call[]
   /** Every run of the azure-kv stand-in (through notation), oldest first. */
   pluginCalls(): AzureKvCall[]
@@ -43,13 +50,26 @@ export interface E2E {
   stop(): Promise<void>
 }
 
-export async function startE2E(options: StackOptions = {}): Promise<E2E> {
-  const stack = await startStack(options)
+export interface E2EOptions extends StackOptions {
+  /**
+   * `real`: the real notation CLI (see support/notation-bin.ts; callers skip when there is none);
+   * `standin`: the stand-in, for what the real CLI cannot be driven into (say why where used).
+   */
+  notation?: 'real' | 'standin'
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
+  const { notation: which = 'standin', ...stackOptions } = options
+  const real = which === 'real' ? await requireRealNotation() : undefined
+  const stack = await startStack(stackOptions)
   const work = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-'))
   const logFile = path.join(work, 'notation-calls.jsonl')
+  const realLogDir = path.join(work, 'notation-calls')
   const scenarioFile = path.join(work, 'notation-scenario.json')
   await writeFile(scenarioFile, '{}\n')
-  const notation = await packNotationArchive(work, { logFile, scenarioFile })
+  const notation = real
+    ? await packRealNotationArchive(work, real, realLogDir)
+    : await packNotationArchive(work, { logFile, scenarioFile })
   const pluginLog = path.join(work, 'azure-kv-calls.jsonl')
   const plugin = await packAzureKvStandin(work, { env: { AZURE_KV_STANDIN_LOG: pluginLog } })
   const files = new Map([
@@ -95,9 +115,23 @@ export async function startE2E(options: StackOptions = {}): Promise<E2E> {
     },
     installInputs,
     azureInputs,
-    notationCalls: () => readCalls(logFile),
+    notationLabel: real ? real.label : 'notation stand-in (__tests__/fixtures/notation)',
+    notationCalls: () =>
+      real
+        ? readRealCalls(realLogDir).map(c => ({
+            ...c,
+            files: [],
+            exitCode: Number.NaN,
+            stdout: '',
+            stderr: ''
+          }))
+        : readCalls(logFile),
     pluginCalls: () => readAzureKvLog(pluginLog),
-    notationScenario: scenario => writeFile(scenarioFile, `${JSON.stringify(scenario)}\n`),
+    notationScenario: async scenario => {
+      if (real)
+        throw new Error('notationScenario drives the stand-in only; make the stack fail instead')
+      await writeFile(scenarioFile, `${JSON.stringify(scenario)}\n`)
+    },
     async run(inputs, runOptions = {}) {
       const env = { ...stack.env(), ...runOptions.env }
       const main = await runAction({

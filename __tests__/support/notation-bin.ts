@@ -5,7 +5,7 @@
 // Without any of these (offline, another platform) `realNotation` says why, and callers skip.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -135,4 +135,97 @@ export async function requireRealNotation(): Promise<RealNotation> {
 /** SHA-256 of a file, hex. */
 export function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex')
+}
+
+/** One notation run through the logging wrapper (the real CLI's result is the action's to check). */
+export interface RealCall {
+  argv: string[]
+  cwd: string
+  /** Names of the NOTATION_* and AZURE_* variables present (values never logged). */
+  env: Record<string, true>
+  /** NOTATION_USERNAME's value (a user name, never a secret), or null. */
+  username: string | null
+  passwordSet: boolean
+}
+
+const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+
+/**
+ * The wrapper packed as `notation`: it records the call (arguments, cwd, variable names) in
+ * `logDir`, then `exec`s the real binary packed beside it, so the process the action starts, waits
+ * for and signals is the real notation itself.
+ */
+function loggingWrapper(logDir: string): string {
+  return [
+    '#!/bin/sh',
+    '# Test wrapper: records this call, then becomes the real notation packed beside it.',
+    `f=${q(logDir)}/"$(date +%s%N)-$$"`,
+    `printf '%s\\0' "$@" > "$f.argv"`,
+    `env | sed -n 's/^\\(NOTATION_[A-Z0-9_]*\\|AZURE_[A-Z0-9_]*\\)=.*/\\1/p' > "$f.env"`,
+    `printf '%s' "\${NOTATION_USERNAME-}" > "$f.user"`,
+    `pwd > "$f.cwd"`,
+    `exec "$(dirname "$0")/notation.bin" "$@"`,
+    ''
+  ].join('\n')
+}
+
+/**
+ * A release-like `notation_<v>_linux_amd64.tar.gz` holding the real notation (as `notation.bin`),
+ * the logging wrapper (as `notation`) and its LICENSE; the action installs it through its
+ * custom-URL path like any release. Calls are read back with `readRealCalls(logDir)`.
+ */
+export async function packRealNotationArchive(
+  dir: string,
+  notation: RealNotation,
+  logDir: string
+): Promise<{ file: string; sha256: string }> {
+  const stage = path.join(dir, 'stage-real-notation')
+  await mkdir(stage, { recursive: true })
+  await mkdir(logDir, { recursive: true })
+  await writeFile(path.join(stage, 'notation.bin'), readFileSync(notation.path), { mode: 0o755 })
+  await writeFile(path.join(stage, 'notation'), loggingWrapper(logDir), { mode: 0o755 })
+  const license = path.join(path.dirname(notation.path), 'LICENSE')
+  await writeFile(
+    path.join(stage, 'LICENSE'),
+    existsSync(license) ? readFileSync(license) : 'Apache License 2.0\n'
+  )
+  const file = path.join(dir, `notation_${notation.version}_linux_amd64.tar.gz`)
+  await tar.c({ gzip: { level: 1 }, cwd: stage, file, portable: true }, [
+    'notation',
+    'notation.bin',
+    'LICENSE'
+  ])
+  await rm(stage, { recursive: true, force: true })
+  return { file, sha256: sha256Of(file) }
+}
+
+/** The calls the logging wrapper recorded, oldest first. */
+export function readRealCalls(logDir: string): RealCall[] {
+  if (!existsSync(logDir)) return []
+  const stems = readdirSync(logDir)
+    .filter(f => f.endsWith('.argv'))
+    .map(f => f.slice(0, -'.argv'.length))
+    .sort((a, b) => {
+      const [ta, pa] = a.split('-').map(BigInt)
+      const [tb, pb] = b.split('-').map(BigInt)
+      return ta! === tb! ? Number(pa! - pb!) : ta! < tb! ? -1 : 1
+    })
+  return stems.map(stem => {
+    const read = (ext: string): string => {
+      const file = path.join(logDir, `${stem}.${ext}`)
+      return existsSync(file) ? readFileSync(file, 'utf8') : ''
+    }
+    const argv = read('argv').split('\0')
+    argv.pop()
+    const env: Record<string, true> = {}
+    for (const name of read('env').split('\n')) if (name) env[name] = true
+    const user = read('user')
+    return {
+      argv,
+      cwd: read('cwd').trim(),
+      env,
+      username: user === '' ? null : user,
+      passwordSet: env['NOTATION_PASSWORD'] === true
+    }
+  })
 }
