@@ -14,7 +14,7 @@ import { fakeNotation, fakePlugin, sha256, tarGz } from '../__tests__/support/ar
 import { BUNDLE, makeRunnerDirs, runAction, type RunnerDirs } from '../__tests__/support/action.ts'
 import { startStack } from '../__tests__/stack/stack.ts'
 import { registryAvailable } from '../__tests__/support/stack-env.ts'
-import { sha256File } from '../src/install.ts'
+import { sha256File } from '../src/install/install.ts'
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15)
 

@@ -1,13 +1,13 @@
 // The flow: read inputs once, then one group per phase. Errors end in core.setFailed.
 import * as core from '@actions/core'
-import type { AzureIdentity } from './azure.ts'
-import { ActionError, InputError, errorMessage } from './errors.ts'
-import { getInputs, type Inputs } from './inputs.ts'
-import { install, type InstallResult } from './install.ts'
-import { detectPlatform } from './platform.ts'
-import { postStateInEnvironment, saveCleanup, savePostStateDefaults, saveWorkDir } from './state.ts'
-import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
-import { logLine } from './untrusted.ts'
+import type { AzureIdentity } from './azure/azure.ts'
+import { ActionError, InputError, errorMessage } from './util/errors.ts'
+import { getInputs, type Inputs } from './inputs/inputs.ts'
+import { install, type InstallResult } from './install/install.ts'
+import { detectPlatform } from './install/platform.ts'
+import { postStateInEnvironment, saveCleanup, savePostStateDefaults, saveWorkDir } from './util/state.ts'
+import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './util/types.ts'
+import { logLine } from './util/untrusted.ts'
 
 export async function run(): Promise<void> {
   // performance.now() counts from process start: what the action costs before it does anything.
@@ -102,12 +102,12 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   const workspace = process.env['GITHUB_WORKSPACE'] || process.cwd()
   if (commands.has('build')) {
     // Every build input is checked before anything is installed or uploaded.
-    const { planBuild } = await import('./build.ts')
+    const { planBuild } = await import('./build/build.ts')
     planBuild(inputs)
   }
   // Phase modules load only when a command needs them: `setup` parses none of them.
   const working = commands.has('build') || commands.has('sign') || commands.has('verify')
-  const { preflight } = await import('./preflight.ts')
+  const { preflight } = await import('./inputs/preflight.ts')
   const checked = await preflight(inputs, workspace)
   const platform = detectPlatform()
   const installed = await core.group('Install notation and the azure-kv plugin', () =>
@@ -125,8 +125,8 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   core.info(`notation ${installed.notation.version} is ready at ${installed.notation.path}`)
   if (!working) return
 
-  const { createAzureIdentity } = await import('./azure.ts')
-  const { parseImages, registryCredentials, resolveDigests } = await import('./access.ts')
+  const { createAzureIdentity } = await import('./azure/azure.ts')
+  const { parseImages, registryCredentials, resolveDigests } = await import('./registry/access.ts')
   const azure = once(() => createAzureIdentity(inputs.azure))
   // Registries may be reached anonymously when no Azure identity is configured at all.
   const optionalAzure = once(async (): Promise<AzureIdentity | undefined> => {
@@ -142,7 +142,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   let credentials: Map<string, RegistryCredential | undefined>
   if (commands.has('build')) {
     const identity = await azure()
-    const { runBuild } = await import('./build.ts')
+    const { runBuild } = await import('./build/build.ts')
     const built = await core.group('Build with ACR Tasks', () =>
       runBuild({
         inputs,
@@ -188,7 +188,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   if (needsCertificate(inputs)) {
     identity = await azure()
     const credential = identity.credential
-    const { resolveSigningCertificate } = await import('./keyvault.ts')
+    const { resolveSigningCertificate } = await import('./azure/keyvault.ts')
     certificate = await core.group('Key Vault certificate', () =>
       resolveSigningCertificate(inputs.keyVault, {
         credential,
@@ -208,7 +208,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   const notationCommands: string[] = []
   if (commands.has('sign')) {
     if (!certificate) throw new InputError('certificate', 'or key-id is required to sign.')
-    const { describeSignCommand, signImages, signFailureMessage } = await import('./sign.ts')
+    const { describeSignCommand, signImages, signFailureMessage } = await import('./notation/sign.ts')
     const signContext = {
       ...notationContext(installed, inputs, credentials, workspace, signal),
       notationVersion: installed.notation.version,
@@ -225,7 +225,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
 
   let warnings: string[] = []
   if (commands.has('verify')) {
-    const { prepareTrust, verifyArgs, verifyImages } = await import('./verify.ts')
+    const { prepareTrust, verifyArgs, verifyImages } = await import('./notation/verify.ts')
     notationCommands.push(
       `notation ${verifyArgs('<registry>/<repository>@<digest>', inputs).join(' ')}`
     )
@@ -303,7 +303,7 @@ async function report(
   warnings: string[],
   commands: string[]
 ): Promise<void> {
-  const { imagesOutput, writeSummary } = await import('./summary.ts')
+  const { imagesOutput, writeSummary } = await import('./report/summary.ts')
   core.setOutput('images', imagesOutput(results))
   await writeSummary(results, {
     commands,

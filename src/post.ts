@@ -3,8 +3,8 @@ import * as core from '@actions/core'
 import { readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { errorMessage } from './errors.ts'
-import { cleanupEnabled, savedWorkDir } from './state.ts'
+import { errorMessage } from './util/errors.ts'
+import { cleanupEnabled, savedWorkDir } from './util/state.ts'
 
 export async function post(): Promise<void> {
   try {

@@ -1,6 +1,6 @@
 // Typed `Inputs` for tests that call phase modules directly: the values getInputs gives when only
 // the command is set, to spread overrides onto. (getInputs itself would refuse a run without images.)
-import type { Inputs } from '../../src/inputs.ts'
+import type { Inputs } from '../../src/inputs/inputs.ts'
 
 export function defaultInputs(): Inputs {
   return {

@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import * as tar from 'tar'
-import { DEFAULT_NOTATION_VERSION, NOTATION_CHECKSUMS } from '../../src/releases.ts'
+import { DEFAULT_NOTATION_VERSION, NOTATION_CHECKSUMS } from '../../src/install/releases.ts'
 import { ROOT } from './action.ts'
 
 export interface RealNotation {

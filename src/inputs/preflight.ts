@@ -1,0 +1,147 @@
+// Everything an input points at (files, inline PEM, a trust policy, a local build context) is read
+// and checked here, before anything is installed, any token is requested or notation runs. Later
+// phases use what was read here and never read those inputs again.
+import { isGitContext, loadIgnoreRules, resolveContext } from '../build/build-context.ts'
+import type { Inputs } from './inputs.ts'
+import { refuseUnsupportedFlags } from '../notation/notation.ts'
+import { InputError } from '../util/errors.ts'
+import { parseReference } from '../registry/reference.ts'
+import {
+  assertValidTrustPolicy,
+  canonicalTrustPolicy,
+  generateTrustPolicy,
+  parseTrustPolicy,
+  uncoveredImages,
+  type TrustPolicyDocument
+} from '../trust/trust-policy.ts'
+import {
+  checkTrustStoreCertificates,
+  loadCertificates,
+  loadTrustStoreCertificates,
+  type LoadedCertificate
+} from '../trust/truststore.ts'
+import { derToPem, isSelfSigned } from '../trust/x509.ts'
+
+export interface Preflight {
+  /** The given trust policy, validated and rebuilt from its validated fields (never the text). */
+  trustPolicy?: TrustPolicyDocument
+  /** Properties of the given trust policy that notation ignores. */
+  trustPolicyWarnings: string[]
+  trustStoreCertificates?: LoadedCertificate[]
+  /** Validity warnings about the trust store certificates. */
+  trustStoreWarnings: string[]
+  /** ca-certs as PEM blocks (intermediates, then root). */
+  caChain?: string[]
+  /** timestamp-root-cert as PEM. */
+  timestampRootPem?: string
+}
+
+const lines = (value: string): string[] => value.split(/\r?\n/)
+
+export async function preflight(
+  inputs: Inputs,
+  workspace: string,
+  now = new Date()
+): Promise<Preflight> {
+  const result: Preflight = { trustPolicyWarnings: [], trustStoreWarnings: [] }
+  // The version to install is known now: a flag it lacks is refused before it is downloaded.
+  if (inputs.commands.includes('sign')) refuseUnsupportedFlags(inputs, inputs.notation.version)
+  await checkBuildContext(inputs, workspace)
+  const verifying = inputs.commands.includes('verify')
+  if (verifying && inputs.verify.trustPolicy !== undefined) {
+    const { document, warnings } = await parseTrustPolicy(inputs.verify.trustPolicy, { workspace })
+    assertValidTrustPolicy(document)
+    result.trustPolicy = canonicalTrustPolicy(document)
+    result.trustPolicyWarnings = warnings
+  }
+  if (verifying) checkCoverage(inputs, result.trustPolicy)
+  if (verifying && inputs.verify.trustStoreCertificates.length > 0) {
+    const certificates = await loadTrustStoreCertificates(
+      inputs.verify.trustStoreCertificates,
+      workspace
+    )
+    const type = inputs.verify.trustStore?.type ?? 'ca'
+    result.trustStoreWarnings = checkTrustStoreCertificates(type, certificates, now)
+    result.trustStoreCertificates = certificates
+  }
+  if (inputs.keyVault.caCerts !== undefined) {
+    const chain = await loadCertificates('ca-certs', lines(inputs.keyVault.caCerts), workspace)
+    if (chain.length === 0) throw new InputError('ca-certs', 'holds no certificate.')
+    result.caChain = chain.map(c => derToPem(c.certificate.raw))
+  }
+  if (inputs.sign.timestampRootCert !== undefined && inputs.commands.includes('sign')) {
+    result.timestampRootPem = await loadTimestampRoot(inputs.sign.timestampRootCert, workspace)
+  }
+  return result
+}
+
+/**
+ * Images the policy (given, or generated from registry-scopes) leaves uncovered, known from the
+ * references alone when they are not built: refused now rather than after signing.
+ */
+function checkCoverage(inputs: Inputs, given: TrustPolicyDocument | undefined): void {
+  const { verify } = inputs
+  if (inputs.commands.includes('build')) return
+  if (given === undefined && verify.registryScopes.length === 0) return
+  const policy =
+    given ??
+    generateTrustPolicy({
+      scopes: verify.registryScopes,
+      identities: ['*'],
+      level: verify.level,
+      trustStore: { type: 'ca', name: 'preflight' }
+    })
+  const images = [...new Set(inputs.images)].map(line => {
+    const ref = parseReference(line)
+    return {
+      input: line,
+      registry: ref.registry,
+      repository: ref.repository,
+      digest: '',
+      reference: line
+    }
+  })
+  const uncovered = uncoveredImages(policy, images)
+  if (uncovered.length > 0) {
+    throw new InputError(
+      given !== undefined ? 'trust-policy' : 'registry-scopes',
+      `no trust policy statement covers ${[...new Set(uncovered.map(i => `${i.registry}/${i.repository}`))].join(', ')}.`
+    )
+  }
+}
+
+/**
+ * A local build context and its Dockerfile, by the rules the packer applies when it packs them:
+ * refused before anything is installed, a token is requested or anything is uploaded.
+ */
+async function checkBuildContext(inputs: Inputs, workspace: string): Promise<void> {
+  if (!inputs.commands.includes('build')) return
+  const { context, dockerfile } = inputs.build
+  if (context === undefined || isGitContext(context)) return
+  const resolved = await resolveContext({
+    context,
+    workspace,
+    ...(dockerfile === undefined ? {} : { dockerfile })
+  })
+  // The .dockerignore too: a link out of the context, a device, an oversized file or a bad pattern.
+  await loadIgnoreRules(resolved.context, resolved.dockerfile)
+}
+
+/** timestamp-root-cert (inline PEM or a workspace file): exactly one self-signed root CA, as PEM. */
+export async function loadTimestampRoot(value: string, workspace: string): Promise<string> {
+  const roots = await loadCertificates('timestamp-root-cert', lines(value), workspace)
+  const root = roots[0]
+  if (roots.length !== 1 || !root) {
+    throw new InputError(
+      'timestamp-root-cert',
+      `must hold exactly one certificate (found ${roots.length}).`
+    )
+  }
+  if (!root.certificate.ca || !isSelfSigned(root.certificate)) {
+    throw new InputError(
+      'timestamp-root-cert',
+      `'${root.source}' is not a self-signed root CA certificate.`
+    )
+  }
+  return derToPem(root.certificate.raw)
+}

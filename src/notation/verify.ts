@@ -1,0 +1,264 @@
+// Verify: write the trust store and trust policy notation reads (from inputs, or from the Key Vault
+// certificate), check that every image is covered, then `notation verify` each digest. Anything
+// short of notation's own success line is a failure: verification fails closed.
+import * as core from '@actions/core'
+import { InputError } from '../util/errors.ts'
+import type { Inputs, TrustStoreType } from '../inputs/inputs.ts'
+import { errorLine, notationEnv, runNotation, type NotationResult } from './notation.ts'
+import { distinct, mapLimitLogged } from '../util/pool.ts'
+import type { Preflight } from '../inputs/preflight.ts'
+import {
+  DEFAULT_STATEMENT_NAME,
+  assertValidTrustPolicy,
+  defaultScopes,
+  generateTrustPolicy,
+  policyWarnings,
+  subjectIdentity,
+  uncoveredImages,
+  writeTrustPolicy,
+  type TrustPolicyDocument
+} from '../trust/trust-policy.ts'
+import {
+  checkTrustStoreCertificates,
+  parseCertificates,
+  writeTrustStore,
+  type LoadedCertificate
+} from '../trust/truststore.ts'
+import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from '../util/types.ts'
+import { splitLines } from '../util/untrusted.ts'
+import { isSelfSigned } from '../trust/x509.ts'
+
+export interface VerifyContext {
+  notationPath: string
+  configDir: string
+  libexecDir: string
+  inputs: Inputs
+  /** The Key Vault certificate, when one was resolved: the default trust anchor and identity. */
+  certificate?: SigningCertificate
+  /** Trust policy and trust store certificates given as inputs, already read and checked. */
+  preflight: Preflight
+  credentials: Map<string, RegistryCredential | undefined>
+  workspace: string
+  signal?: AbortSignal
+  env?: Readonly<Record<string, string | undefined>>
+  callTimeoutMs?: number
+  now?: Date
+}
+
+export interface TrustSetup {
+  policy: TrustPolicyDocument
+  store: { type: TrustStoreType; name: string }
+  files: string[]
+  warnings: string[]
+}
+
+const CALL_TIMEOUT_MS = 10 * 60_000
+
+/** The certificates the default trust store holds: the self-signed leaf, or the chain's root. */
+export function anchorsFromKeyVault(
+  certificate: SigningCertificate,
+  type: TrustStoreType
+): LoadedCertificate[] {
+  if (type === 'tsa') {
+    throw new InputError(
+      'trust-store-certificates',
+      'is required for a tsa trust store: give the timestamping root.'
+    )
+  }
+  const chain = certificate.chain.flatMap((pem, i) =>
+    parseCertificates(pem, `Key Vault certificate chain [${i}]`)
+  )
+  const root = chain.at(-1)
+  if (!root || !isSelfSigned(root)) {
+    throw new InputError(
+      'trust-store-certificates',
+      `the chain of '${certificate.name ?? certificate.keyId}' does not end at a self-signed root; give the root certificate.`
+    )
+  }
+  return [
+    {
+      certificate: root,
+      source: `Key Vault certificate '${certificate.name ?? certificate.keyId}'`
+    }
+  ]
+}
+
+function storeFor(
+  inputs: Inputs,
+  certificate: SigningCertificate | undefined
+): { type: TrustStoreType; name: string } {
+  return (
+    inputs.verify.trustStore ?? { type: 'ca', name: certificate?.name ?? DEFAULT_STATEMENT_NAME }
+  )
+}
+
+async function policyFor(
+  images: ResolvedImage[],
+  ctx: VerifyContext,
+  store: { type: TrustStoreType; name: string }
+): Promise<TrustPolicyDocument> {
+  const { verify } = ctx.inputs
+  if (ctx.preflight.trustPolicy) return ctx.preflight.trustPolicy
+  const identities =
+    verify.trustedIdentities.length > 0
+      ? verify.trustedIdentities
+      : ctx.certificate
+        ? [subjectIdentity(ctx.certificate.subject)]
+        : undefined
+  if (identities === undefined && verify.level !== 'skip') {
+    throw new InputError(
+      'trusted-identities',
+      'is required when no Key Vault certificate names the signer.'
+    )
+  }
+  const document = generateTrustPolicy({
+    name: verify.trustPolicyName ?? DEFAULT_STATEMENT_NAME,
+    scopes: verify.registryScopes.length > 0 ? verify.registryScopes : defaultScopes(images),
+    identities: identities ?? [],
+    level: verify.level,
+    ...(verify.verifyTimestamp ? { verifyTimestamp: verify.verifyTimestamp } : {}),
+    trustStore: store
+  })
+  assertValidTrustPolicy(document)
+  return document
+}
+
+/** Stores a policy statement names that the action did not write would make notation fail late. */
+function missingStores(
+  policy: TrustPolicyDocument,
+  store: { type: string; name: string }
+): string[] {
+  const written = `${store.type}:${store.name}`
+  return policy.trustPolicies.flatMap(s =>
+    (s.trustStores ?? [])
+      .filter(ref => ref !== written)
+      .map(ref => `statement "${s.name}" uses trust store ${ref}`)
+  )
+}
+
+/** Builds, checks and writes the trust store and trust policy. Nothing is written if a check fails. */
+export async function prepareTrust(
+  images: ResolvedImage[],
+  ctx: VerifyContext
+): Promise<TrustSetup> {
+  const { verify } = ctx.inputs
+  const store = storeFor(ctx.inputs, ctx.certificate)
+  let certificates: LoadedCertificate[]
+  let warnings: string[]
+  if (ctx.preflight.trustStoreCertificates) {
+    certificates = ctx.preflight.trustStoreCertificates
+    warnings = [...ctx.preflight.trustStoreWarnings]
+  } else if (ctx.certificate) {
+    certificates = anchorsFromKeyVault(ctx.certificate, store.type)
+    warnings = checkTrustStoreCertificates(store.type, certificates, ctx.now)
+  } else {
+    throw new InputError(
+      'trust-store-certificates',
+      'is required when no Key Vault certificate is given.'
+    )
+  }
+  const policy = await policyFor(images, ctx, store)
+  const unknown = missingStores(policy, store)
+  if (unknown.length > 0) {
+    throw new InputError(
+      'trust-store',
+      `${unknown.join('; ')}, but the action writes only ${store.type}:${store.name}; set trust-store to it.`
+    )
+  }
+  const uncovered = uncoveredImages(policy, images)
+  if (uncovered.length > 0) {
+    throw new InputError(
+      verify.trustPolicy !== undefined ? 'trust-policy' : 'registry-scopes',
+      `no trust policy statement covers ${uncovered.map(i => `${i.registry}/${i.repository}`).join(', ')}.`
+    )
+  }
+  warnings.push(...ctx.preflight.trustPolicyWarnings, ...policyWarnings(policy))
+  const files = await writeTrustStore(
+    ctx.configDir,
+    store,
+    certificates.map(c => c.certificate)
+  )
+  files.push(await writeTrustPolicy(ctx.configDir, policy))
+  for (const warning of warnings) core.warning(warning)
+  return { policy, store, files, warnings }
+}
+
+export function verifyArgs(reference: string, inputs: Inputs): string[] {
+  return [
+    'verify',
+    ...inputs.verify.userMetadata.map(m => `--user-metadata=${m.key}=${m.value}`),
+    reference
+  ]
+}
+
+export type VerifyOutcome = Pick<ImageResult, 'verified' | 'verification' | 'error' | 'verifyMs'>
+
+/** What a notation verify run means; success needs exit 0 and notation's own success line. */
+export function interpretVerify(reference: string, result: NotationResult): VerifyOutcome {
+  const success = result.stdout.includes(`Successfully verified signature for ${reference}`)
+  const skipped = result.stdout.includes(
+    `Trust policy is configured to skip signature verification for ${reference}`
+  )
+  if (result.code === 0 && success) return { verified: true, verification: 'verified' }
+  if (result.code === 0 && skipped) {
+    return {
+      verified: false,
+      verification: 'skipped',
+      error: 'the trust policy skips verification for this image, so nothing was verified'
+    }
+  }
+  const why =
+    errorLine(result.stderr) ??
+    (result.code === 0
+      ? 'notation exited 0 without reporting a verified signature'
+      : `notation exited with code ${result.code}`)
+  return {
+    verified: false,
+    verification: 'failed',
+    error: success ? `notation printed success but exited with code ${result.code}: ${why}` : why
+  }
+}
+
+/**
+ * `notation verify` for every image, concurrently, in input order in the log; once per digest
+ * reference (two tags of one image share the outcome). One outcome per image.
+ */
+export async function verifyImages(
+  images: ResolvedImage[],
+  ctx: VerifyContext
+): Promise<VerifyOutcome[]> {
+  const { unique, expand } = distinct(images, image => image.reference)
+  const settled = await mapLimitLogged(
+    unique,
+    ctx.inputs.maxConcurrency,
+    image => `Verify ${image.reference}`,
+    async (image, _index, log) => {
+      const started = performance.now()
+      const env = notationEnv({
+        configDir: ctx.configDir,
+        libexecDir: ctx.libexecDir,
+        source: ctx.env ?? process.env,
+        credential: ctx.credentials.get(image.registry)
+      })
+      const result = await runNotation(ctx.notationPath, verifyArgs(image.reference, ctx.inputs), {
+        env,
+        timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
+        ...(ctx.signal ? { signal: ctx.signal } : {})
+      })
+      const outcome = interpretVerify(image.reference, result)
+      // Split where the runner splits; the pool prints info lines inert (see untrusted.ts).
+      for (const line of splitLines(`${result.stdout}\n${result.stderr}`)) {
+        if (line.trim() !== '') log.info(line)
+      }
+      if (outcome.error) log.error(`${image.reference}: ${outcome.error}`)
+      return { ...outcome, verifyMs: Math.round(performance.now() - started) }
+    }
+  )
+  return expand(
+    settled.map(s =>
+      s.status === 'fulfilled'
+        ? s.value
+        : { verified: false, verification: 'failed' as const, error: (s.reason as Error).message }
+    )
+  )
+}
