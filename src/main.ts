@@ -1,12 +1,23 @@
 // The flow: read inputs once, then one group per phase. Errors end in core.setFailed.
 import * as core from '@actions/core'
 import type { AzureIdentity } from './azure/azure.ts'
+import type { BuildTarget } from './build/build.ts'
 import { ActionError, InputError, errorMessage } from './util/errors.ts'
 import { getInputs, type Inputs } from './inputs/inputs.ts'
 import { install, type InstallResult } from './install/install.ts'
 import { detectPlatform } from './install/platform.ts'
-import { postStateInEnvironment, saveCleanup, savePostStateDefaults, saveWorkDir } from './util/state.ts'
-import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './util/types.ts'
+import {
+  postStateInEnvironment,
+  saveCleanup,
+  savePostStateDefaults,
+  saveWorkDir
+} from './util/state.ts'
+import type {
+  ImageResult,
+  RegistryCredential,
+  ResolvedImage,
+  SigningCertificate
+} from './util/types.ts'
 import { logLine } from './util/untrusted.ts'
 
 export async function run(): Promise<void> {
@@ -103,7 +114,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   if (commands.has('build')) {
     // Every build input is checked before anything is installed or uploaded.
     const { planBuild } = await import('./build/build.ts')
-    planBuild(inputs)
+    planBuild(buildTarget(inputs))
   }
   // Phase modules load only when a command needs them: `setup` parses none of them.
   const working = commands.has('build') || commands.has('sign') || commands.has('verify')
@@ -145,7 +156,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     const { runBuild } = await import('./build/build.ts')
     const built = await core.group('Build with ACR Tasks', () =>
       runBuild({
-        inputs,
+        target: buildTarget(inputs),
         credential: identity.credential,
         workspace,
         signal,
@@ -162,7 +173,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     credentials = await core.group('Sign in to the registry', () =>
       registryCredentials(
         images.map(i => i.registry),
-        inputs,
+        inputs.registry,
         optionalAzure
       )
     )
@@ -171,7 +182,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     credentials = await core.group('Sign in to registries', () =>
       registryCredentials(
         parsed.map(p => p.ref.registry),
-        inputs,
+        inputs.registry,
         optionalAzure
       )
     )
@@ -208,7 +219,8 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   const notationCommands: string[] = []
   if (commands.has('sign')) {
     if (!certificate) throw new InputError('certificate', 'or key-id is required to sign.')
-    const { describeSignCommand, signImages, signFailureMessage } = await import('./notation/sign.ts')
+    const { describeSignCommand, signImages, signFailureMessage } =
+      await import('./notation/sign.ts')
     const signContext = {
       ...notationContext(installed, inputs, credentials, workspace, signal),
       notationVersion: installed.notation.version,
@@ -260,6 +272,10 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
 
   await report(results, inputs, certificate, warnings, notationCommands)
   if (failures.length > 0) throw new ActionError(failures.join('\n'))
+}
+
+function buildTarget(inputs: Inputs): BuildTarget {
+  return { build: inputs.build, azure: inputs.azure, images: inputs.images }
 }
 
 function baseResult(image: ResolvedImage): ImageResult {

@@ -9,7 +9,12 @@ import path from 'node:path'
 import tls from 'node:tls'
 import { ClientSecretCredential } from '@azure/identity'
 import { runBuild, planBuild, type BuildOptions } from '../../src/build/build.ts'
-import { compilePattern, isIgnored, packContext, parseDockerignore } from '../../src/build/build-context.ts'
+import {
+  compilePattern,
+  isIgnored,
+  packContext,
+  parseDockerignore
+} from '../../src/build/build-context.ts'
 import { ActionError, InputError } from '../../src/util/errors.ts'
 import type { Inputs } from '../../src/inputs/inputs.ts'
 import { listArchive } from '../stack/arm.ts'
@@ -389,13 +394,15 @@ registryDescribe('runBuild against the stack', () => {
 
   const image = (repo: string, tag: string): string => `${stack.registry.host}/${repo}:${tag}`
 
-  function options(over: Partial<BuildOptions> & { inputs: Inputs }): BuildOptions {
+  function options(over: Partial<Omit<BuildOptions, 'target'>> & { inputs: Inputs }): BuildOptions {
+    const { inputs, ...rest } = over
     return {
       credential,
       armEndpoint: stack.arm.origin,
       workspace,
       timing: { pollMs: 5, maxPollMs: 20 },
-      ...over
+      target: { build: inputs.build, azure: inputs.azure, images: inputs.images },
+      ...rest
     }
   }
 

@@ -21,7 +21,9 @@ const LONG_NAME_B = `${'a'.repeat(249)}b`
 
 describe('.dockerignore matching stays linear (Docker compiles to RE2; so must we)', () => {
   test('the pathological pattern against long names decides in a child within 10 s', () => {
-    const module = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'src', 'build', 'build-context.ts'))
+    const module = pathToFileURL(
+      path.join(import.meta.dirname, '..', '..', 'src', 'build', 'build-context.ts')
+    )
     const script = `
       import { compilePattern } from ${JSON.stringify(module.href)}
       const matcher = compilePattern(${JSON.stringify(PATHOLOGICAL)})

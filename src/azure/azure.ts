@@ -9,8 +9,21 @@ import { resolveAuthority, type Authority } from './authority.ts'
 import { ActionError, InputError, errorMessage } from '../util/errors.ts'
 import { httpRequest, serverMessage, type HttpOptions } from '../util/http.ts'
 import { networkCause, probeReach } from '../util/network-error.ts'
-import type { CredentialKind, Inputs } from '../inputs/inputs.ts'
 import { SDK_CLIENT_OPTIONS, isTransientError } from '../util/retry.ts'
+
+export const CREDENTIALS = ['auto', 'oidc', 'environment', 'cli', 'managed-identity'] as const
+export type CredentialKind = (typeof CREDENTIALS)[number]
+
+/** Which Azure identity to use, and where ACR Tasks builds run. */
+export interface AzureOptions {
+  credential: CredentialKind
+  clientId?: string
+  tenantId?: string
+  /** azure-authority-host: an https origin (see resolveAuthority for how it combines with the env). */
+  authorityHost?: string
+  subscriptionId?: string
+  resourceGroup?: string
+}
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
 export const ACR_SCOPE = 'https://containerregistry.azure.net/.default'
@@ -33,7 +46,7 @@ type Env = Record<string, string | undefined>
 
 /** The `auto` order, documented in the README: oidc → environment → cli → managed identity. */
 export function chooseCredential(
-  azure: Inputs['azure'],
+  azure: AzureOptions,
   env: Env = process.env
 ): ResolvedCredentialKind {
   if (azure.credential !== 'auto') return azure.credential
@@ -197,7 +210,7 @@ class ExplainingCredential implements TokenCredential {
 }
 
 export async function createAzureIdentity(
-  azure: Inputs['azure'],
+  azure: AzureOptions,
   env: Env = process.env
 ): Promise<AzureIdentity> {
   const kind = chooseCredential(azure, env)

@@ -9,7 +9,6 @@ import type {
 } from '@azure/keyvault-certificates'
 import { X509Certificate } from 'node:crypto'
 import { ActionError, InputError, errorMessage } from '../util/errors.ts'
-import type { Inputs } from '../inputs/inputs.ts'
 import { describeRequestError, networkCause } from '../util/network-error.ts'
 import { isLoopbackHost } from '../registry/reference.ts'
 import { SDK_CLIENT_OPTIONS } from '../util/retry.ts'
@@ -17,6 +16,26 @@ import type { SigningCertificate } from '../util/types.ts'
 import { checkNotaryDN } from '../trust/trust-policy.ts'
 import { certificateSubject } from '../trust/truststore.ts'
 import { derToPem, isSelfSigned, pemBlocks, thumbprint } from '../trust/x509.ts'
+
+/** The certificate to create when create-certificate asks for one. */
+export interface CertificatePolicyOptions {
+  subject?: string
+  validityMonths: number
+  keyType: 'RSA' | 'EC'
+  keySize: 2048 | 3072 | 4096
+  keyCurve: 'P-256' | 'P-384' | 'P-521'
+}
+
+/** Which Key Vault certificate signs (or is trusted), or how to create it. */
+export interface KeyVaultOptions {
+  vaultUrl?: string
+  certificate?: string
+  certificateVersion?: string
+  keyId?: string
+  createCertificate: boolean
+  policy: CertificatePolicyOptions
+  caCerts?: string
+}
 
 const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3'
 /**
@@ -182,7 +201,7 @@ function keyVaultError(error: unknown, vaultUrl: string, what: string, permissio
 }
 
 export function certificatePolicy(
-  policy: Inputs['keyVault']['policy'],
+  policy: CertificatePolicyOptions,
   subject: string
 ): CertificatePolicy {
   return {
@@ -291,10 +310,7 @@ export class KeyVaultCertificates {
   }
 
   /** The latest certificate, creating it first when asked to and it does not exist. */
-  private async getOrCreate(
-    name: string,
-    inputs: Inputs['keyVault']
-  ): Promise<KeyVaultCertificate> {
+  private async getOrCreate(name: string, inputs: KeyVaultOptions): Promise<KeyVaultCertificate> {
     let wanted: CertificatePolicy | undefined
     if (inputs.createCertificate) {
       const subject = inputs.policy.subject
@@ -383,7 +399,7 @@ export class KeyVaultCertificates {
 
   /** Resolves the certificate to sign with and checks it can sign now. */
   async resolve(
-    inputs: Inputs['keyVault'],
+    inputs: KeyVaultOptions,
     options: Omit<ResolveOptions, 'credential'>
   ): Promise<SigningCertificate> {
     let name: string
@@ -457,7 +473,7 @@ export class KeyVaultCertificates {
 }
 
 export async function resolveSigningCertificate(
-  inputs: Inputs['keyVault'],
+  inputs: KeyVaultOptions,
   options: ResolveOptions
 ): Promise<SigningCertificate> {
   const vaultUrl = inputs.keyId ? parseKeyId(inputs.keyId).vaultUrl : inputs.vaultUrl

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isGitContext, packContext } from './build-context.ts'
 import { ActionError, InputError, errorMessage } from '../util/errors.ts'
-import type { Inputs } from '../inputs/inputs.ts'
+import type { KeyValue } from '../util/types.ts'
 import {
   SDK_CLIENT_OPTIONS,
   TransientError,
@@ -154,9 +154,27 @@ function parsePlatform(value: string | undefined): BuildPlatform {
   return { os, architecture, ...(variant === undefined ? {} : { variant }) }
 }
 
+/** The build inputs: what to build, and how. */
+export interface BuildSettings {
+  context?: string
+  dockerfile?: string
+  args: KeyValue[]
+  secretArgs: KeyValue[]
+  platform?: string
+  timeoutSeconds?: number
+}
+
+/** What a build needs to know: its settings, the registry's subscription and group, the tags. */
+export interface BuildTarget {
+  build: BuildSettings
+  azure: { subscriptionId?: string; resourceGroup?: string }
+  /** The `images` lines: the tags to build. */
+  images: string[]
+}
+
 /** Checks every build input and returns the plan; throws an InputError naming the input. */
-export function planBuild(inputs: Inputs): BuildPlan {
-  const { build, azure } = inputs
+export function planBuild(target: BuildTarget): BuildPlan {
+  const { build, azure } = target
   if (build.context === undefined) {
     throw new InputError(
       'build-context',
@@ -178,13 +196,13 @@ export function planBuild(inputs: Inputs): BuildPlan {
   if (!RESOURCE_GROUP.test(azure.resourceGroup) || azure.resourceGroup.endsWith('.')) {
     throw new InputError('resource-group', `'${azure.resourceGroup}' is not a resource group name.`)
   }
-  if (inputs.images.length === 0) {
+  if (target.images.length === 0) {
     throw new InputError(
       'images',
       'is required with build: the tags to build, e.g. myregistry.azurecr.io/app:v1.'
     )
   }
-  const images = inputs.images.map(parseBuildImage)
+  const images = target.images.map(parseBuildImage)
   const registries = [...new Set(images.map(i => i.registry))]
   if (registries.length > 1) {
     throw new InputError(
@@ -264,7 +282,7 @@ export interface BuildTiming {
 }
 
 export interface BuildOptions {
-  inputs: Inputs
+  target: BuildTarget
   credential: TokenCredential
   /** AZURE_RESOURCE_MANAGER_ENDPOINT; default https://management.azure.com. */
   armEndpoint?: string
@@ -544,7 +562,7 @@ function maskSas(url: string | undefined): void {
 
 /** Builds with ACR Tasks and returns the pushed digests. See the module comment. */
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
-  const plan = planBuild(options.inputs)
+  const plan = planBuild(options.target)
   const endpoint = armEndpointUrl(options.armEndpoint)
   const { signal } = options
   const timing = {

@@ -5,7 +5,6 @@ import { parseAuthorityInput, resolveAuthority } from '../azure/authority.ts'
 import { InputError } from '../util/errors.ts'
 import { checkVaultHost, parseKeyId } from '../azure/keyvault.ts'
 import { parseReference, parseRegistryHost, sameRegistry } from '../registry/reference.ts'
-import { checkNotaryDN, generateTrustPolicy, validateTrustPolicy } from '../trust/trust-policy.ts'
 import {
   DEFAULT_NOTATION_VERSION,
   DEFAULT_PLUGIN_VERSION,
@@ -14,67 +13,33 @@ import {
   type Tool
 } from '../install/releases.ts'
 import { withoutCredentials } from '../util/untrusted.ts'
+import { CREDENTIALS, type AzureOptions } from '../azure/azure.ts'
+import type { KeyVaultOptions } from '../azure/keyvault.ts'
+import type { RegistryOptions } from '../registry/access.ts'
+import type { ToolSource } from '../install/install.ts'
+import {
+  LEVELS,
+  TRUST_STORE_TYPES,
+  checkNotaryDN,
+  generateTrustPolicy,
+  validateTrustPolicy,
+  type TrustStoreType,
+  type VerificationLevel
+} from '../trust/trust-policy.ts'
+import type { KeyValue } from '../util/types.ts'
+import type { BuildSettings } from '../build/build.ts'
 
 export const COMMANDS = ['setup', 'build', 'sign', 'verify'] as const
 export type Command = (typeof COMMANDS)[number]
-
-export const CREDENTIALS = ['auto', 'oidc', 'environment', 'cli', 'managed-identity'] as const
-export type CredentialKind = (typeof CREDENTIALS)[number]
-
-export const LEVELS = ['strict', 'permissive', 'audit', 'skip'] as const
-export type VerificationLevel = (typeof LEVELS)[number]
-
-export const TRUST_STORE_TYPES = ['ca', 'signingAuthority', 'tsa'] as const
-export type TrustStoreType = (typeof TRUST_STORE_TYPES)[number]
-
-export interface ToolSource {
-  version: string
-  /** A custom archive URL with its required checksum; omitted means the pinned release. */
-  custom?: { url: string; sha256: string }
-}
-
-export interface KeyValue {
-  key: string
-  value: string
-}
 
 export interface Inputs {
   commands: Command[]
   images: string[]
   notation: ToolSource
   plugin: ToolSource
-  azure: {
-    credential: CredentialKind
-    clientId?: string
-    tenantId?: string
-    /** azure-authority-host: an https origin (see resolveAuthority for how it combines with the env). */
-    authorityHost?: string
-    subscriptionId?: string
-    resourceGroup?: string
-  }
-  keyVault: {
-    vaultUrl?: string
-    certificate?: string
-    certificateVersion?: string
-    keyId?: string
-    createCertificate: boolean
-    policy: {
-      subject?: string
-      validityMonths: number
-      keyType: 'RSA' | 'EC'
-      keySize: 2048 | 3072 | 4096
-      keyCurve: 'P-256' | 'P-384' | 'P-521'
-    }
-    caCerts?: string
-  }
-  registry: {
-    username?: string
-    password?: string
-    /** The one registry username/password go to (registry-server, or the one registry of images). */
-    server?: string
-    /** acr-registries: registries to treat as ACR besides login servers under ACR's domains. */
-    acrRegistries: string[]
-  }
+  azure: AzureOptions
+  keyVault: KeyVaultOptions
+  registry: RegistryOptions
   sign: {
     signatureFormat: 'cose' | 'jws'
     userMetadata: KeyValue[]
@@ -97,14 +62,7 @@ export interface Inputs {
     trustStoreCertificates: string[]
     userMetadata: KeyValue[]
   }
-  build: {
-    context?: string
-    dockerfile?: string
-    args: KeyValue[]
-    secretArgs: KeyValue[]
-    platform?: string
-    timeoutSeconds?: number
-  }
+  build: BuildSettings
   timeoutMinutes?: number
   cleanup: boolean
 }

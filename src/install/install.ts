@@ -24,9 +24,15 @@ import { promisify } from 'node:util'
 import { extractArchive } from './archive.ts'
 import { download, type DownloadOptions } from './download.ts'
 import { ActionError, errorMessage } from '../util/errors.ts'
-import type { ToolSource } from '../inputs/inputs.ts'
 import type { Platform } from './platform.ts'
 import { archiveExtension, binaryName, pinnedChecksum, releaseUrl, type Tool } from './releases.ts'
+
+/** Which release of a tool to install. */
+export interface ToolSource {
+  version: string
+  /** A custom archive URL with its required checksum; omitted means the pinned release. */
+  custom?: { url: string; sha256: string }
+}
 
 const execFileAsync = promisify(execFile)
 

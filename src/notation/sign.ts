@@ -13,7 +13,8 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AzureIdentity, ResolvedCredentialKind } from '../azure/azure.ts'
 import { errorMessage } from '../util/errors.ts'
-import type { Inputs, KeyValue } from '../inputs/inputs.ts'
+import type { Inputs } from '../inputs/inputs.ts'
+import type { KeyValue } from '../util/types.ts'
 import {
   errorLine,
   notationEnv,
@@ -36,7 +37,12 @@ import {
 import { writeTrustStore } from '../trust/truststore.ts'
 import { anchorsFromKeyVault, interpretVerify } from './verify.ts'
 import { splitLines } from '../util/untrusted.ts'
-import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from '../util/types.ts'
+import type {
+  ImageResult,
+  RegistryCredential,
+  ResolvedImage,
+  SigningCertificate
+} from '../util/types.ts'
 
 export interface SignContext {
   notationPath: string

@@ -3,7 +3,8 @@
 // short of notation's own success line is a failure: verification fails closed.
 import * as core from '@actions/core'
 import { InputError } from '../util/errors.ts'
-import type { Inputs, TrustStoreType } from '../inputs/inputs.ts'
+import type { Inputs } from '../inputs/inputs.ts'
+import type { TrustStoreType } from '../trust/trust-policy.ts'
 import { errorLine, notationEnv, runNotation, type NotationResult } from './notation.ts'
 import { distinct, mapLimitLogged } from '../util/pool.ts'
 import type { Preflight } from '../inputs/preflight.ts'
@@ -24,7 +25,12 @@ import {
   writeTrustStore,
   type LoadedCertificate
 } from '../trust/truststore.ts'
-import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from '../util/types.ts'
+import type {
+  ImageResult,
+  RegistryCredential,
+  ResolvedImage,
+  SigningCertificate
+} from '../util/types.ts'
 import { splitLines } from '../util/untrusted.ts'
 import { isSelfSigned } from '../trust/x509.ts'
 

@@ -3,7 +3,6 @@
 // rest), and every `images` line pinned to its digest.
 import * as core from '@actions/core'
 import { acrAccessToken, type AzureIdentity } from '../azure/azure.ts'
-import type { Inputs } from '../inputs/inputs.ts'
 import { parseReference, sameRegistry } from './reference.ts'
 import {
   ACR_DOMAINS,
@@ -14,6 +13,16 @@ import {
 } from './registry.ts'
 import type { ImageReference, RegistryCredential, ResolvedImage } from '../util/types.ts'
 import { logLine } from '../util/untrusted.ts'
+
+/** Registry credentials given as inputs, and which registries count as ACR. */
+export interface RegistryOptions {
+  username?: string
+  password?: string
+  /** The one registry username/password go to (registry-server, or the one registry of images). */
+  server?: string
+  /** acr-registries: registries to treat as ACR besides login servers under ACR's domains. */
+  acrRegistries: string[]
+}
 
 export interface ParsedImage {
   input: string
@@ -36,11 +45,11 @@ export function parseImages(lines: string[]): ParsedImage[] {
  */
 export async function registryCredentials(
   registries: string[],
-  inputs: Inputs,
+  options: RegistryOptions,
   identity: () => Promise<AzureIdentity | undefined>
 ): Promise<Map<string, RegistryCredential | undefined>> {
   const credentials = new Map<string, RegistryCredential | undefined>()
-  const { username, password, server, acrRegistries } = inputs.registry
+  const { username, password, server, acrRegistries } = options
   for (const registry of new Set(registries)) {
     if (
       username !== undefined &&

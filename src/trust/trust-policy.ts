@@ -18,8 +18,15 @@ import {
   type GoShape,
   type JsonNode
 } from '../util/go-json.ts'
-import type { TrustStoreType, VerificationLevel } from '../inputs/inputs.ts'
 import type { ResolvedImage } from '../util/types.ts'
+
+/** notation's verification levels (trust policy `signatureVerification.level`). */
+export const LEVELS = ['strict', 'permissive', 'audit', 'skip'] as const
+export type VerificationLevel = (typeof LEVELS)[number]
+
+/** The trust store types notation reads (`<type>:<name>` in a trust policy's `trustStores`). */
+export const TRUST_STORE_TYPES = ['ca', 'signingAuthority', 'tsa'] as const
+export type TrustStoreType = (typeof TRUST_STORE_TYPES)[number]
 
 export type ValidationType =
   'integrity' | 'authenticity' | 'authenticTimestamp' | 'expiry' | 'revocation'

@@ -7,13 +7,14 @@ import { X509Certificate, createHash } from 'node:crypto'
 import { lstat, mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../util/errors.ts'
-import { TRUST_STORE_TYPES, type TrustStoreType } from '../inputs/inputs.ts'
 import {
   formatDistinguishedName,
   parseDistinguishedName,
   readWorkspaceFile,
   writeAtomically,
-  type RelativeDN
+  type RelativeDN,
+  TRUST_STORE_TYPES,
+  type TrustStoreType
 } from './trust-policy.ts'
 
 const INPUT = 'trust-store-certificates'

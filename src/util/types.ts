@@ -1,5 +1,11 @@
 // Values that travel between phases: resolve → build → sign → verify → outputs and summary.
 
+/** One `key=value` line of a list input (user metadata, plugin config, build arguments). */
+export interface KeyValue {
+  key: string
+  value: string
+}
+
 /** A parsed image reference; exactly what the user wrote, split. */
 export interface ImageReference {
   /** Registry host, with port if any (e.g. myacr.azurecr.io, 127.0.0.1:5000). */
