@@ -21,7 +21,7 @@ import {
 } from '../../src/registry/registry.ts'
 import { parseReference } from '../../src/registry/reference.ts'
 import type { Inputs } from '../../src/inputs/inputs.ts'
-import { checkNotaryDN } from '../../src/trust/trust-policy.ts'
+import { checkNotaryDN } from '../../src/trust/distinguished-name.ts'
 
 const subjectAttributes = (dn: string) => checkNotaryDN(dn).attributes
 import { startStack, type Stack } from '../stack/stack.ts'

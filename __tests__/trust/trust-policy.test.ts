@@ -6,26 +6,33 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { InputError } from '../../src/util/errors.ts'
-import { GO_FOLDS_INTO_ASCII, goFoldName, jsonValue, parseJsonTree } from '../../src/util/go-json.ts'
+import {
+  GO_FOLDS_INTO_ASCII,
+  goFoldName,
+  jsonValue,
+  parseJsonTree
+} from '../../src/util/go-json.ts'
 import {
   assertValidTrustPolicy,
   canonicalTrustPolicy,
-  checkNotaryDN,
   defaultScopes,
-  formatDistinguishedName,
   generateTrustPolicy,
-  parseDistinguishedName,
   parseTrustPolicy,
   policyWarnings,
   registryScopeProblem,
   scopeMatches,
-  signingSubjectProblems,
   subjectIdentity,
   uncoveredImages,
   validateTrustPolicy,
   writeTrustPolicy,
   type TrustPolicyDocument
 } from '../../src/trust/trust-policy.ts'
+import {
+  checkNotaryDN,
+  formatDistinguishedName,
+  parseDistinguishedName,
+  signingSubjectProblems
+} from '../../src/trust/distinguished-name.ts'
 import type { ResolvedImage } from '../../src/util/types.ts'
 import {
   decodePolicy,

@@ -17,7 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { InputError } from '../../src/util/errors.ts'
-import { checkNotaryDN, parseDistinguishedName } from '../../src/trust/trust-policy.ts'
+import { checkNotaryDN, parseDistinguishedName } from '../../src/trust/distinguished-name.ts'
 import {
   certificateSubject,
   checkTrustStoreCertificates,

@@ -13,7 +13,7 @@ import { describeRequestError, networkCause } from '../util/network-error.ts'
 import { isLoopbackHost } from '../registry/reference.ts'
 import { SDK_CLIENT_OPTIONS } from '../util/retry.ts'
 import type { SigningCertificate } from '../util/types.ts'
-import { checkNotaryDN } from '../trust/trust-policy.ts'
+import { checkNotaryDN } from '../trust/distinguished-name.ts'
 import { certificateSubject } from '../trust/truststore.ts'
 import { derToPem, isSelfSigned, pemBlocks, thumbprint } from '../trust/x509.ts'
 

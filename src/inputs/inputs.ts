@@ -20,12 +20,12 @@ import type { ToolSource } from '../install/install.ts'
 import {
   LEVELS,
   TRUST_STORE_TYPES,
-  checkNotaryDN,
   generateTrustPolicy,
   validateTrustPolicy,
   type TrustStoreType,
   type VerificationLevel
 } from '../trust/trust-policy.ts'
+import { checkNotaryDN } from '../trust/distinguished-name.ts'
 import type { KeyValue } from '../util/types.ts'
 import type { BuildSettings } from '../build/build.ts'
 

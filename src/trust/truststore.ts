@@ -7,15 +7,13 @@ import { X509Certificate, createHash } from 'node:crypto'
 import { lstat, mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../util/errors.ts'
+import { TRUST_STORE_TYPES, type TrustStoreType } from './trust-policy.ts'
+import { readWorkspaceFile, writeAtomically } from '../util/workspace-files.ts'
 import {
   formatDistinguishedName,
   parseDistinguishedName,
-  readWorkspaceFile,
-  writeAtomically,
-  type RelativeDN,
-  TRUST_STORE_TYPES,
-  type TrustStoreType
-} from './trust-policy.ts'
+  type RelativeDN
+} from './distinguished-name.ts'
 
 const INPUT = 'trust-store-certificates'
 const STORE_NAME = /^[a-zA-Z0-9_.-]+$/
