@@ -108,7 +108,7 @@ registryDescribe('verify end to end', () => {
     const run = await e2e.run(verifyInputs({ 'verification-level': 'skip' }))
     assert.equal(run.code, 1)
     assert.match(run.errors.join('\n'), /the trust policy skips verification for this image/)
-    assert.match(run.summary, /skipped \(policy\)/)
+    assert.match(run.summary, /skipped&nbsp;\(policy\)/)
   })
 
   test('levels below strict are warned about in the log and the summary', async () => {

@@ -197,9 +197,11 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     )
     core.setOutput('key-id', certificate.keyId)
     core.setOutput('certificate-subject', certificate.subject)
-    // The subject is Key Vault's text: printed inert (see untrusted.ts).
+    // The subject is Key Vault's text: printed inert (see untrusted.ts). Verify alone signs
+    // nothing: there the certificate is what verification trusts.
+    const role = commands.has('sign') ? 'Signing' : 'Trusted'
     logLine(
-      `Signing certificate ${certificate.subject} (key ${certificate.keyId}), valid until ${certificate.notAfter.toISOString()}`
+      `${role} certificate ${certificate.subject} (key ${certificate.keyId}), valid until ${certificate.notAfter.toISOString()}`
     )
   }
 
@@ -305,9 +307,12 @@ async function report(
 ): Promise<void> {
   const { imagesOutput, writeSummary } = await import('./summary.ts')
   core.setOutput('images', imagesOutput(results))
+  const ran = { sign: inputs.commands.includes('sign'), verify: inputs.commands.includes('verify') }
   await writeSummary(results, {
     commands,
-    signatureFormat: inputs.sign.signatureFormat,
+    ran,
+    // A verify-only run made no signature: it has no format to report.
+    ...(ran.sign ? { signatureFormat: inputs.sign.signatureFormat } : {}),
     warnings,
     ...(certificate ? { certificate } : {})
   })
