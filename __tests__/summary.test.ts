@@ -176,6 +176,9 @@ describe('job summary structure', () => {
     assert.ok(reason.includes('[click](https://evil.example)'), 'shown as text')
   })
 
+  // From the allowlist of html-pipeline's SanitizationFilter (gjtorikian/html-pipeline,
+  // lib/html/pipeline/sanitization_filter.rb): h2 p b br code pre ul li table tr th td details summary
+  // are among its elements; title and colspan among the attributes it keeps on all of them.
   test("only elements and attributes GitHub's sanitizer keeps", async () => {
     const html = await render(results(4, 2), signAndVerify)
     const allowed = new Set([
@@ -214,6 +217,15 @@ describe('job summary structure', () => {
     assert.ok(!html.includes('Signature format'))
     assert.ok(!html.includes('<th>Signing</th>'))
     assert.match(html, /✅ <b>2 images verified<\/b>/)
+  })
+
+  test('the headline counts images found already signed', async () => {
+    const rs = results(3).map((r, i) =>
+      i === 0 ? { ...r, signed: false, alreadySigned: true } : r
+    )
+    const html = await render(rs, signAndVerify)
+    assert.match(html, /<p>✅ <b>3 images signed and verified<\/b> \(1 already signed\)<\/p>/)
+    assert.match(mainRows(html)[1] ?? '', /✅&nbsp;already&nbsp;signed/)
   })
 
   test('verify with trust from the inputs names no certificate', async () => {

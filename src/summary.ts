@@ -176,7 +176,9 @@ export function headline(results: ImageResult[], info: SummaryInfo): string {
   if (failed > 0) return `❌ <b>${failed} of ${images} failed</b>`
   if (done === '') return `${images} resolved.`
   if (results.some(r => r.verification === 'skipped')) return `⚠️ ${images}: verification skipped`
-  return `✅ <b>${images} ${done}</b>`
+  // Already signed images count as signed (skip-if-signed found this certificate's signature).
+  const already = results.filter(r => r.alreadySigned === true).length
+  return `✅ <b>${images} ${done}</b>${already > 0 ? ` (${already} already signed)` : ''}`
 }
 
 /** The certificate, once: who signed, or what verification trusted. */
