@@ -1,0 +1,69 @@
+// `npm run local-action [env file]`: runs the action's main step (src/main.ts) with
+// @github/local-action and the inputs and environment of an env file (default `.env`, e.g. saved
+// from `npm run -s stack`). Two things local-action does not do on its own:
+// - NODE_EXTRA_CA_CERTS from the file takes effect: Node reads it only at start-up, so it must be in
+//   the environment local-action starts with, not loaded later from the file;
+// - the exit code says whether the action failed (local-action exits 0 either way).
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const LOCAL_ACTION = path.join(
+  ROOT,
+  'node_modules',
+  '@github',
+  'local-action',
+  'bin',
+  'local-action.js'
+)
+const ENTRY = path.join('scripts', 'local-action-entry.ts')
+/** Read from the file before start-up; everything else local-action loads from the file itself. */
+const AT_START_UP = ['NODE_EXTRA_CA_CERTS'] as const
+
+/** KEY=value lines as dotenv reads them (comments, blank and other lines skipped, quotes removed). */
+function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*?)\s*$/.exec(line)
+    if (!match) continue
+    let value = match[2]!
+    const quoted = /^(['"`])(.*)\1$/.exec(value)
+    if (quoted) value = quoted[2]!
+    else value = value.replace(/\s+#.*$/, '')
+    env[match[1]!] = value
+  }
+  return env
+}
+
+const envFile = path.resolve(process.argv[2] ?? '.env')
+if (!existsSync(envFile)) {
+  process.stderr.write(
+    `local-action: ${envFile} does not exist. Start the local stack with \`npm run -s stack > .env\` ` +
+      '(and leave it running), or copy .env.example to .env and fill it in.\n'
+  )
+  process.exit(2)
+}
+const fromFile = parseEnvFile(readFileSync(envFile, 'utf8'))
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  // local-action starts `npm exec tsx`: the project's Node 24 (node_modules/.bin/node) runs it.
+  PATH: [path.join(ROOT, 'node_modules', '.bin'), process.env['PATH'] ?? ''].join(path.delimiter)
+}
+for (const name of AT_START_UP) {
+  const value = fromFile[name]
+  if (value) env[name] = path.resolve(path.dirname(envFile), value)
+}
+
+const child = spawn(process.execPath, [LOCAL_ACTION, 'run', ROOT, ENTRY, envFile], {
+  cwd: ROOT,
+  env,
+  stdio: 'inherit'
+})
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => child.kill(signal))
+}
+child.on('close', (code, signal) => {
+  if (code !== 0) process.stderr.write(`local-action: the action failed (exit ${code ?? signal})\n`)
+  process.exit(code ?? 1)
+})
