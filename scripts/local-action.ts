@@ -5,18 +5,14 @@
 //   the environment local-action starts with, not loaded later from the file;
 // - the exit code says whether the action failed (local-action exits 0 either way).
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
-const LOCAL_ACTION = path.join(
-  ROOT,
-  'node_modules',
-  '@github',
-  'local-action',
-  'bin',
-  'local-action.js'
-)
+// What local-action's own bin (bin/local-action.js) runs, without its `npm exec` layer and the dump
+// of the child-process error it prints when the action fails.
+const LOCAL_ACTION = path.join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
 const ENTRY = path.join('scripts', 'local-action-entry.ts')
 /** Read from the file before start-up; everything else local-action loads from the file itself. */
 const AT_START_UP = ['NODE_EXTRA_CA_CERTS'] as const
@@ -47,15 +43,24 @@ if (!existsSync(envFile)) {
 const fromFile = parseEnvFile(readFileSync(envFile, 'utf8'))
 const env: NodeJS.ProcessEnv = {
   ...process.env,
-  // local-action starts `npm exec tsx`: the project's Node 24 (node_modules/.bin/node) runs it.
+  // tsx and what it starts run on the project's Node 24 (node_modules/.bin/node).
   PATH: [path.join(ROOT, 'node_modules', '.bin'), process.env['PATH'] ?? ''].join(path.delimiter)
 }
+// local-action runs in the project folder: relative paths in the file are relative to it.
 for (const name of AT_START_UP) {
   const value = fromFile[name]
-  if (value) env[name] = path.resolve(path.dirname(envFile), value)
+  if (value) env[name] = path.resolve(ROOT, value)
 }
+// The summary is written last, even after a failure before the action made any folder.
+const summary = fromFile['GITHUB_STEP_SUMMARY']
+if (summary) mkdirSync(path.dirname(path.resolve(ROOT, summary)), { recursive: true })
 
-const child = spawn(process.execPath, [LOCAL_ACTION, 'run', ROOT, ENTRY, envFile], {
+// The environment local-action's bin sets for it: the action folder and its package manager.
+env['TARGET_ACTION_PATH'] = ROOT
+env['NODE_PACKAGE_MANAGER'] = 'npm'
+env['NODE_NO_WARNINGS'] = '1'
+
+const child = spawn(TSX, [LOCAL_ACTION, '--', 'run', ROOT, ENTRY, envFile], {
   cwd: ROOT,
   env,
   stdio: 'inherit'
