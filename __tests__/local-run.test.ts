@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
+import { setTimeout as delay } from 'node:timers/promises'
 import { ROOT } from './support/action.ts'
 import { registryDescribe } from './support/stack-env.ts'
 
@@ -116,6 +117,10 @@ registryDescribe('local run: npm run stack > .env, then npm run local-action', (
       process.kill(-stack.pid, 'SIGTERM')
       await stackExited
     }
+    // npm may exit before node has torn the stack down: wait for its temp dir (the CA's) to go.
+    const caFile = printed?.['NODE_EXTRA_CA_CERTS']
+    for (let i = 0; caFile && existsSync(caFile) && i < 100; i++) await delay(100)
+    if (caFile) assert.ok(!existsSync(caFile), 'the stack removed its temp dir on SIGTERM')
     if (work) await rm(work, { recursive: true, force: true })
   })
 
@@ -183,6 +188,24 @@ registryDescribe('local run: npm run stack > .env, then npm run local-action', (
       30_000
     )
     assert.equal(run.code, 2, run.out)
-    assert.match(run.out, /npm run -s stack > \.env/)
+    assert.match(run.out, /npm run stack > \.env/)
   })
+})
+
+test('the README shows exactly the two commands this file runs', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('### Running the action locally'))
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+  const commands = block
+    .split('\n')
+    .map(line => line.replace(/#.*$/, '').trim())
+    .filter(Boolean)
+  assert.deepEqual(commands, ['npm run stack > .env', 'npm run local-action'])
+  const scripts = (
+    JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>
+    }
+  ).scripts
+  assert.equal(scripts['stack'], 'node __tests__/stack/cli.ts')
+  assert.equal(scripts['local-action'], 'node scripts/local-action.ts')
 })

@@ -35,7 +35,7 @@ function parseEnvFile(text: string): Record<string, string> {
 const envFile = path.resolve(process.argv[2] ?? '.env')
 if (!existsSync(envFile)) {
   process.stderr.write(
-    `local-action: ${envFile} does not exist. Start the local stack with \`npm run -s stack > .env\` ` +
+    `local-action: ${envFile} does not exist. Start the local stack with \`npm run stack > .env\` ` +
       '(and leave it running), or copy .env.example to .env and fill it in.\n'
   )
   process.exit(2)

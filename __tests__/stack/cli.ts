@@ -5,7 +5,7 @@
 // certificate and a sample image, serves notation and the azure-kv plugin stand-in as release
 // archives on loopback, and stays up until SIGINT/SIGTERM, then tears everything down.
 //
-//   npm run -s stack > .env                      # or: node __tests__/stack/cli.ts --no-registry
+//   npm run stack > .env                         # or: node __tests__/stack/cli.ts --no-registry
 //   options: --no-registry  --client-secret (adds AZURE_CLIENT_SECRET)
 //            --notation auto|real|standin (auto: the real CLI when NOTATION_BIN or the shared test
 //            build has one, else the stand-in; real: also the official release, downloaded once)
