@@ -177,19 +177,6 @@ registryDescribe('local run: npm run stack > .env, then npm run local-action', (
     )
     assert.match(run.out, /local-action: the action failed \(exit 1\)/)
   })
-
-  test('a missing env file says how to make one', async () => {
-    const run = await finished(
-      spawn(process.execPath, [LAUNCHER, 'nothing-here.env'], {
-        cwd: work,
-        env: shellEnv(),
-        stdio: ['ignore', 'pipe', 'pipe']
-      }),
-      30_000
-    )
-    assert.equal(run.code, 2, run.out)
-    assert.match(run.out, /npm run stack > \.env/)
-  })
 })
 
 test('the README shows exactly the two commands this file runs', () => {
@@ -208,4 +195,34 @@ test('the README shows exactly the two commands this file runs', () => {
   ).scripts
   assert.equal(scripts['stack'], 'node __tests__/stack/cli.ts')
   assert.equal(scripts['local-action'], 'node scripts/local-action.ts')
+})
+
+test('an env file from a stack that has stopped is refused before anything runs', async () => {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'local-run-stale-'))
+  try {
+    const gone = path.join(work, 'stopped-stack', 'ca.pem')
+    await writeFile(path.join(work, '.env'), `NODE_EXTRA_CA_CERTS=${gone}\nINPUT_IMAGES=x\n`)
+    const run = await finished(
+      spawn(process.execPath, [LAUNCHER], { cwd: work, env: shellEnv(), stdio: 'pipe' }),
+      30_000
+    )
+    assert.equal(run.code, 2, run.out)
+    assert.match(run.out, /that stack has stopped: start it again/)
+    assert.ok(!existsSync(path.join(work, 'stopped-stack')), 'nothing was created')
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+})
+
+test('a missing env file says how to make one', async () => {
+  const run = await finished(
+    spawn(process.execPath, [LAUNCHER, 'nothing-here.env'], {
+      cwd: os.tmpdir(),
+      env: shellEnv(),
+      stdio: ['ignore', 'pipe', 'pipe']
+    }),
+    30_000
+  )
+  assert.equal(run.code, 2, run.out)
+  assert.match(run.out, /npm run stack > \.env/)
 })

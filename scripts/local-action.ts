@@ -49,7 +49,16 @@ const env: NodeJS.ProcessEnv = {
 // local-action runs in the project folder: relative paths in the file are relative to it.
 for (const name of AT_START_UP) {
   const value = fromFile[name]
-  if (value) env[name] = path.resolve(ROOT, value)
+  if (!value) continue
+  env[name] = path.resolve(ROOT, value)
+  if (!existsSync(env[name])) {
+    // Typically a .env from `npm run stack` whose stack has stopped (it removes its temp dir).
+    process.stderr.write(
+      `local-action: ${name} in ${envFile} names ${env[name]}, which does not exist. ` +
+        'If `npm run stack` wrote this file, that stack has stopped: start it again.\n'
+    )
+    process.exit(2)
+  }
 }
 // The summary is written last, even after a failure before the action made any folder.
 const summary = fromFile['GITHUB_STEP_SUMMARY']
