@@ -105,7 +105,7 @@ async function policyFor(
       : ctx.certificate
         ? [subjectIdentity(ctx.certificate.subject)]
         : undefined
-  if (identities === undefined && verify.level !== 'skip') {
+  if (identities === undefined) {
     throw new InputError(
       'trusted-identities',
       'is required when no Key Vault certificate names the signer.'

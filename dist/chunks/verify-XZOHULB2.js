@@ -1,0 +1,24 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  anchorsFromKeyVault,
+  interpretVerify,
+  prepareTrust,
+  verifyArgs,
+  verifyImages
+} from "./chunk-R2T77BOA.js";
+import "./chunk-2F67RPHD.js";
+import "./chunk-V2NSA376.js";
+import "./chunk-75WK2GCR.js";
+import "./chunk-7R5BUYSH.js";
+import "./chunk-RSNIEGWU.js";
+import "./chunk-YSYX6BFW.js";
+import "./chunk-U3OZTHIX.js";
+import "./chunk-NFKXVFBA.js";
+import "./chunk-HANBNIMK.js";
+export {
+  anchorsFromKeyVault,
+  interpretVerify,
+  prepareTrust,
+  verifyArgs,
+  verifyImages
+};
