@@ -1,0 +1,141 @@
+// What the README and action.yml say is what happens, end to end through the committed bundle:
+// declared defaults given as the runner gives them, the `images` output's documented fields, a
+// certificate policy that differs in a field no input sets, a verify-user-metadata mismatch named,
+// and force-referrers-tag's default with a notation that lacks the flag.
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { readActionYml } from './support/action-yml.ts'
+import { startE2E, type E2E } from './support/e2e.ts'
+import { skipWithoutRealNotation } from './support/notation-bin.ts'
+import { registryDescribe } from './support/stack-env.ts'
+
+const SUBJECT = 'CN=documented.example,O=Example,L=Seattle,ST=WA,C=US'
+const noRealNotation = await skipWithoutRealNotation()
+
+/** Every default action.yml declares, as the runner passes it (INPUT_*) for an input left out. */
+function declaredDefaults(): Record<string, string> {
+  return Object.fromEntries(
+    [...readActionYml().inputs].flatMap(([name, { default: value }]) =>
+      value === undefined ? [] : [[name, value]]
+    )
+  )
+}
+
+registryDescribe('the documented behaviour, with the real notation', () => {
+  describe('real notation', { skip: noRealNotation }, () => {
+    let e2e: E2E
+    let image: string
+    before(async () => {
+      e2e = await startE2E({ notation: 'real' })
+      await e2e.stack.keyVault.vault.seedSelfSigned('documented', { subject: SUBJECT })
+      const pushed = await e2e.stack.registry.pushImage('documented', { tag: 'v1' })
+      image = `${e2e.stack.registry.host}/documented@${pushed.digest}`
+    })
+    after(() => e2e?.stop())
+
+    test('every declared default given explicitly signs and verifies, with a given trust policy', async () => {
+      const policy = {
+        version: '1.0',
+        trustPolicies: [
+          {
+            name: 'given',
+            registryScopes: [`${e2e.stack.registry.host}/documented`],
+            signatureVerification: { level: 'strict' },
+            trustStores: ['ca:documented'],
+            trustedIdentities: [`x509.subject: ${SUBJECT}`]
+          }
+        ]
+      }
+      const run = await e2e.run({
+        ...declaredDefaults(),
+        ...e2e.installInputs,
+        ...e2e.azureInputs,
+        certificate: 'documented',
+        images: image,
+        'user-metadata': 'build=42\ncommit=abc123',
+        'trust-policy': JSON.stringify(policy)
+      })
+      assert.equal(run.code, 0, `${e2e.notationLabel}\n${run.stdout}`)
+      const rows = JSON.parse(run.outputs['images'] ?? '[]') as Record<string, unknown>[]
+      assert.equal(rows[0]?.['verification'], 'verified')
+      // The fields action.yml documents for the images output, in that order.
+      const documented = /: ((?:[a-zA-Z]+, )+[a-zA-Z]+)\.$/
+        .exec(readActionYml().outputs.get('images')?.description ?? '')?.[1]
+        ?.split(', ')
+      assert.deepEqual(Object.keys(rows[0] ?? {}), documented)
+    })
+
+    test('a verify-user-metadata mismatch names the metadata that did not match', async () => {
+      const run = await e2e.run({
+        ...e2e.azureInputs,
+        command: 'verify',
+        certificate: 'documented',
+        images: image,
+        'verify-user-metadata': 'build=43\ncommit=abc123\nrelease=stable'
+      })
+      assert.equal(run.code, 1, run.stdout)
+      const error = run.errors.join('\n')
+      assert.match(
+        error,
+        /verify-user-metadata: build is '42' in the signature, not '43'; release is not in the signature/
+      )
+      assert.doesNotMatch(error, /commit is/, 'a pair the signature carries is not named')
+      const rows = JSON.parse(run.outputs['images'] ?? '[]') as { error: string }[]
+      assert.match(rows[0]?.error ?? '', /build is '42' in the signature, not '43'/)
+    })
+
+    test('create-certificate warns about a certificate that differs only in exportable', async () => {
+      await e2e.stack.keyVault.vault.seedSelfSigned('exportable', {
+        subject: SUBJECT,
+        exportable: true
+      })
+      const run = await e2e.run({
+        ...e2e.azureInputs,
+        command: 'sign',
+        certificate: 'exportable',
+        'create-certificate': 'true',
+        'certificate-subject': SUBJECT,
+        images: image
+      })
+      assert.equal(run.code, 0, run.stdout)
+      assert.match(
+        run.stdout,
+        /::warning::Certificate 'exportable' exists with another policy \(exportable is true, the action creates false\)/
+      )
+      assert.equal(e2e.stack.keyVault.vault.versions('exportable').length, 1, 'no new version')
+    })
+  })
+})
+
+registryDescribe('force-referrers-tag with notation 1.1.x', () => {
+  // The stand-in, because it can report 1.1.1 (NOTATION_STANDIN_VERSION): the real notation here is
+  // 1.3.2, and a real 1.1.x would have to be downloaded.
+  let e2e: E2E
+  before(async () => {
+    e2e = await startE2E({ notation: 'standin' })
+    await e2e.stack.keyVault.vault.seedSelfSigned('old', { subject: SUBJECT })
+  })
+  after(() => e2e?.stop())
+
+  test('its default is not applied, and the step says so', async () => {
+    const pushed = await e2e.stack.registry.pushImage('old', { tag: 'v1' })
+    const run = await e2e.run(
+      {
+        ...e2e.azureInputs,
+        command: 'sign',
+        'notation-version': '1.1.1',
+        certificate: 'old',
+        images: `${e2e.stack.registry.host}/old@${pushed.digest}`
+      },
+      { env: { NOTATION_STANDIN_VERSION: '1.1.1' } }
+    )
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(
+      run.stdout,
+      /::warning::force-referrers-tag: true is not applied: notation 1\.1\.1 has no --force-referrers-tag/
+    )
+    const sign = e2e.notationCalls().find(c => c.argv[0] === 'sign')
+    assert.ok(sign, 'notation sign ran')
+    assert.ok(!sign.argv.some(a => a.startsWith('--force-referrers-tag')))
+  })
+})
