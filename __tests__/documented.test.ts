@@ -1,7 +1,8 @@
 // What the README and action.yml say is what happens, end to end through the committed bundle:
 // declared defaults given as the runner gives them, the `images` output's documented fields, a
-// certificate policy that differs in a field no input sets, a verify-user-metadata mismatch named,
-// and force-referrers-tag's default with a notation that lacks the flag.
+// certificate policy that differs in a field no input sets, what verifying a CA-issued certificate
+// needs from Key Vault, a verify-user-metadata mismatch named, and force-referrers-tag's default with
+// a notation that lacks the flag.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { readActionYml } from './support/action-yml.ts'
@@ -82,6 +83,40 @@ registryDescribe('the documented behaviour, with the real notation', () => {
       assert.doesNotMatch(error, /commit is/, 'a pair the signature carries is not named')
       const rows = JSON.parse(run.outputs['images'] ?? '[]') as { error: string }[]
       assert.match(rows[0]?.error ?? '', /build is '42' in the signature, not '43'/)
+    })
+
+    test('verifying with a CA-issued certificate needs secrets get, or the chain in ca-certs', async () => {
+      const seeded = await e2e.stack.keyVault.vault.seedCaIssued('issued', {
+        subject: SUBJECT,
+        chainDepth: 2
+      })
+      const signed = await e2e.run({
+        ...e2e.azureInputs,
+        command: 'sign',
+        certificate: 'issued',
+        images: image
+      })
+      assert.equal(signed.code, 0, signed.stdout)
+      const verify = {
+        ...e2e.azureInputs,
+        command: 'verify',
+        certificate: 'issued',
+        images: image
+      }
+      e2e.stack.keyVault.vault.deny('secrets/get')
+      try {
+        const denied = await e2e.run(verify)
+        assert.equal(denied.code, 1, denied.stdout)
+        assert.match(denied.errors.join('\n'), /'secrets get'.*or give ca-certs/)
+        const chain = seeded.chain
+          .slice(1)
+          .map(c => c.pem)
+          .join('')
+        const withChain = await e2e.run({ ...verify, 'ca-certs': chain })
+        assert.equal(withChain.code, 0, withChain.stdout)
+      } finally {
+        e2e.stack.keyVault.vault.allow('secrets/get')
+      }
     })
 
     test('create-certificate warns about a certificate that differs only in exportable', async () => {
