@@ -59,9 +59,13 @@ export interface ReadmeInputRow {
   meaning: string
 }
 
+/** The rows of the section's first table. */
 function tableRows(section: string): string[][] {
-  return section
-    .split('\n')
+  const lines = section.split('\n')
+  const start = lines.findIndex(line => line.startsWith('|'))
+  const end = lines.findIndex((line, i) => i > start && !line.startsWith('|'))
+  return lines
+    .slice(start, end < 0 ? undefined : end)
     .filter(line => line.startsWith('| `'))
     .map(line =>
       line
