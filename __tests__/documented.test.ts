@@ -5,6 +5,8 @@
 // a notation that lacks the flag.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { referrersTagWarning, type InspectedSignature } from '../src/notation.ts'
+import { userMetadataMismatch } from '../src/verify.ts'
 import { readActionYml } from './support/action-yml.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
 import { skipWithoutRealNotation } from './support/notation-bin.ts'
@@ -21,6 +23,62 @@ function declaredDefaults(): Record<string, string> {
     )
   )
 }
+
+describe('verify-user-metadata mismatches in words', () => {
+  const signature = (attributes: Record<string, string>): InspectedSignature => ({
+    digest: `sha256:${'a'.repeat(64)}`,
+    signatureAlgorithm: 'RSASSA-PSS-SHA-256',
+    certificates: [],
+    userDefinedAttributes: attributes
+  })
+  test('names each pair no signature carries, and only those', () => {
+    assert.equal(
+      userMetadataMismatch(
+        [
+          { key: 'build', value: '43' },
+          { key: 'commit', value: 'abc' }
+        ],
+        [signature({ build: '42', commit: 'abc' })]
+      ),
+      "verify-user-metadata: build is '42' in the signature, not '43'"
+    )
+    assert.equal(
+      userMetadataMismatch(
+        [{ key: 'build', value: '43' }],
+        [signature({ build: '42' }), signature({ build: '44' }), signature({})]
+      ),
+      "verify-user-metadata: build is '42' or '44' in the 3 signatures, not '43'"
+    )
+  })
+  test('a pair some signature carries, or no signature at all, leaves notation its word', () => {
+    const wanted = [{ key: 'build', value: '42' }]
+    assert.equal(
+      userMetadataMismatch(wanted, [signature({}), signature({ build: '42' })]),
+      undefined
+    )
+    assert.equal(userMetadataMismatch(wanted, []), undefined)
+  })
+  test('registry text stays one short line', () => {
+    const text = userMetadataMismatch(
+      [{ key: 'build', value: '1' }],
+      [signature({ build: `2\n::error::x${'y'.repeat(300)}` })]
+    )
+    assert.doesNotMatch(text ?? '', /\n/)
+    assert.ok((text ?? '').length < 200, text)
+  })
+})
+
+describe('force-referrers-tag before notation 1.2.0', () => {
+  test('true cannot be applied and is warned about; false is refused elsewhere, 1.2.0 has it', () => {
+    assert.match(
+      referrersTagWarning({ forceReferrersTag: true }, '1.1.0') ?? '',
+      /^force-referrers-tag: true is not applied: notation 1\.1\.0 has no --force-referrers-tag/
+    )
+    assert.equal(referrersTagWarning({ forceReferrersTag: false }, '1.1.0'), undefined)
+    assert.equal(referrersTagWarning({ forceReferrersTag: true }, '1.2.0'), undefined)
+    assert.equal(referrersTagWarning({ forceReferrersTag: true }, '2.0.0-alpha.1'), undefined)
+  })
+})
 
 registryDescribe('the documented behaviour, with the real notation', () => {
   describe('real notation', { skip: noRealNotation }, () => {
