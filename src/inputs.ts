@@ -5,7 +5,12 @@ import { parseAuthorityInput, resolveAuthority } from './authority.ts'
 import { InputError } from './errors.ts'
 import { checkVaultHost, parseKeyId } from './keyvault.ts'
 import { parseReference, parseRegistryHost, sameRegistry } from './reference.ts'
-import { checkNotaryDN, generateTrustPolicy, validateTrustPolicy } from './trust-policy.ts'
+import {
+  checkNotaryDN,
+  DEFAULT_STATEMENT_NAME,
+  generateTrustPolicy,
+  validateTrustPolicy
+} from './trust-policy.ts'
 import {
   DEFAULT_NOTATION_VERSION,
   DEFAULT_PLUGIN_VERSION,
@@ -21,8 +26,11 @@ export type Command = (typeof COMMANDS)[number]
 export const CREDENTIALS = ['auto', 'oidc', 'environment', 'cli', 'managed-identity'] as const
 export type CredentialKind = (typeof CREDENTIALS)[number]
 
-export const LEVELS = ['strict', 'permissive', 'audit', 'skip'] as const
-export type VerificationLevel = (typeof LEVELS)[number]
+// A `skip` level verifies nothing, so a step asking for it could only fail: not an input value. A
+// given trust-policy may still hold a skip statement (for images the step does not verify).
+export const LEVELS = ['strict', 'permissive', 'audit'] as const
+/** A level of a trust policy statement, given or generated. */
+export type VerificationLevel = (typeof LEVELS)[number] | 'skip'
 
 export const TRUST_STORE_TYPES = ['ca', 'signingAuthority', 'tsa'] as const
 export type TrustStoreType = (typeof TRUST_STORE_TYPES)[number]
@@ -91,7 +99,7 @@ export interface Inputs {
     trustPolicyName?: string
     registryScopes: string[]
     trustedIdentities: string[]
-    level: VerificationLevel
+    level: (typeof LEVELS)[number]
     verifyTimestamp?: 'always' | 'afterCertExpiry'
     trustStore?: { type: TrustStoreType; name: string }
     trustStoreCertificates: string[]
@@ -109,16 +117,31 @@ export interface Inputs {
   cleanup: boolean
 }
 
-/** Defaults as action.yml declares them; applied here too so a run without action.yml behaves alike. */
+/**
+ * Defaults as action.yml declares them; applied here too so a run without action.yml behaves alike.
+ * The runner passes a declared default as INPUT_* when the input is not given, so the code cannot
+ * tell the two apart: a default must never trigger a refusal (see `InputReader.given`).
+ */
 export const DEFAULTS: Readonly<Record<string, string>> = {
   command: 'sign verify',
+  'notation-version': DEFAULT_NOTATION_VERSION,
+  'plugin-version': DEFAULT_PLUGIN_VERSION,
   'azure-credential': 'auto',
   'create-certificate': 'false',
+  'certificate-validity-months': '12',
+  'key-type': 'RSA',
+  'key-size': '2048',
+  'key-curve': 'P-256',
   'signature-format': 'cose',
   'force-referrers-tag': 'true',
   'skip-if-signed': 'false',
   'max-concurrency': '4',
+  'trust-policy-name': DEFAULT_STATEMENT_NAME,
   'verification-level': 'strict',
+  dockerfile: 'Dockerfile',
+  platform: 'linux/amd64',
+  // build.ts's DEFAULT_RUN_TIMEOUT_SECONDS (a test keeps them equal; build.ts is not imported here).
+  'build-timeout': '3600',
   cleanup: 'true'
 }
 
@@ -193,6 +216,16 @@ class InputReader {
   optional(name: string): string | undefined {
     const value = this.string(name)
     return value === '' ? undefined : value
+  }
+
+  /**
+   * The value when it differs from the declared default, else undefined: for inputs whose mere
+   * presence changes what the step does (or is refused with another input). Given explicitly, the
+   * default counts as not given, as the runner passes it for an input left out.
+   */
+  given(name: string): string | undefined {
+    const value = this.optional(name)
+    return value === DEFAULTS[name] ? undefined : value
   }
 
   /** Non-empty lines, trimmed; lines starting with # are comments. */
@@ -581,18 +614,10 @@ export function getInputs(read: Reader = envReader): Inputs {
       policy: {
         ...optionalField('subject', reader.optional('certificate-subject')),
         validityMonths: reader.integer('certificate-validity-months', 1, 120) ?? 12,
-        keyType:
-          reader.optional('key-type') === undefined
-            ? 'RSA'
-            : reader.oneOf('key-type', ['RSA', 'EC'] as const),
-        keySize: (reader.optional('key-size') === undefined
-          ? 2048
-          : Number(reader.oneOf('key-size', ['2048', '3072', '4096'] as const))) as
+        keyType: reader.oneOf('key-type', ['RSA', 'EC'] as const),
+        keySize: Number(reader.oneOf('key-size', ['2048', '3072', '4096'] as const)) as
           2048 | 3072 | 4096,
-        keyCurve:
-          reader.optional('key-curve') === undefined
-            ? 'P-256'
-            : reader.oneOf('key-curve', ['P-256', 'P-384', 'P-521'] as const)
+        keyCurve: reader.oneOf('key-curve', ['P-256', 'P-384', 'P-521'] as const)
       },
       ...optionalField('caCerts', reader.optional('ca-certs'))
     },
@@ -623,7 +648,8 @@ export function getInputs(read: Reader = envReader): Inputs {
     maxConcurrency: reader.integer('max-concurrency', 1, 32) ?? 4,
     verify: {
       ...optionalField('trustPolicy', reader.optional('trust-policy')),
-      ...optionalField('trustPolicyName', reader.optional('trust-policy-name')),
+      // Only a name other than the default shapes the policy (and clashes with trust-policy).
+      ...optionalField('trustPolicyName', reader.given('trust-policy-name')),
       registryScopes: reader.lines('registry-scopes'),
       trustedIdentities: reader.lines('trusted-identities'),
       level: reader.oneOf('verification-level', LEVELS),
@@ -792,8 +818,7 @@ function checkCommandRequirements(inputs: Inputs): void {
     !has('sign') &&
     !fromVault &&
     verify.trustPolicy === undefined &&
-    verify.trustedIdentities.length === 0 &&
-    verify.level !== 'skip'
+    verify.trustedIdentities.length === 0
   ) {
     throw new InputError(
       'trusted-identities',

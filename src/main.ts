@@ -273,10 +273,7 @@ function needsCertificate(inputs: Inputs): boolean {
   if (inputs.commands.includes('sign')) return true
   const { verify } = inputs
   const ownAnchors = verify.trustStoreCertificates.length > 0
-  const ownIdentities =
-    verify.trustPolicy !== undefined ||
-    verify.trustedIdentities.length > 0 ||
-    verify.level === 'skip'
+  const ownIdentities = verify.trustPolicy !== undefined || verify.trustedIdentities.length > 0
   return !(ownAnchors && ownIdentities)
 }
 

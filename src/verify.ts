@@ -3,8 +3,15 @@
 // short of notation's own success line is a failure: verification fails closed.
 import * as core from '@actions/core'
 import { InputError } from './errors.ts'
-import type { Inputs, TrustStoreType } from './inputs.ts'
-import { errorLine, notationEnv, runNotation, type NotationResult } from './notation.ts'
+import type { Inputs, KeyValue, TrustStoreType } from './inputs.ts'
+import {
+  errorLine,
+  notationEnv,
+  parseInspect,
+  runNotation,
+  type InspectedSignature,
+  type NotationResult
+} from './notation.ts'
 import { distinct, mapLimitLogged } from './pool.ts'
 import type { Preflight } from './preflight.ts'
 import {
@@ -25,7 +32,7 @@ import {
   type LoadedCertificate
 } from './truststore.ts'
 import type { ImageResult, RegistryCredential, ResolvedImage, SigningCertificate } from './types.ts'
-import { splitLines } from './untrusted.ts'
+import { oneLine, splitLines } from './untrusted.ts'
 import { isSelfSigned } from './x509.ts'
 
 export interface VerifyContext {
@@ -105,7 +112,7 @@ async function policyFor(
       : ctx.certificate
         ? [subjectIdentity(ctx.certificate.subject)]
         : undefined
-  if (identities === undefined && verify.level !== 'skip') {
+  if (identities === undefined) {
     throw new InputError(
       'trusted-identities',
       'is required when no Key Vault certificate names the signer.'
@@ -219,6 +226,34 @@ export function interpretVerify(reference: string, result: NotationResult): Veri
   }
 }
 
+/** A value read from a signature (registry text): one line, quoted, at most 100 characters. */
+function quoted(value: string): string {
+  const line = oneLine(value)
+  return `'${line.length > 100 ? `${line.slice(0, 99)}…` : line}'`
+}
+
+/**
+ * Which verify-user-metadata pairs no signature of the image carries, in words, from what
+ * `notation inspect` shows (notation's own error names none); undefined when each pair is carried
+ * by some signature (the failure is then another one, and notation's line says which).
+ */
+export function userMetadataMismatch(
+  wanted: KeyValue[],
+  signatures: InspectedSignature[]
+): string | undefined {
+  if (signatures.length === 0) return undefined
+  const problems = wanted.flatMap(({ key, value }) => {
+    const values = signatures.map(s => s.userDefinedAttributes[key])
+    if (values.includes(value)) return []
+    const seen = [...new Set(values.filter((v): v is string => v !== undefined))]
+    const where = signatures.length === 1 ? 'the signature' : `the ${signatures.length} signatures`
+    return seen.length === 0
+      ? [`${key} is not in ${where}`]
+      : [`${key} is ${seen.map(quoted).join(' or ')} in ${where}, not ${quoted(value)}`]
+  })
+  return problems.length === 0 ? undefined : `verify-user-metadata: ${problems.join('; ')}`
+}
+
 /**
  * `notation verify` for every image, concurrently, in input order in the log; once per digest
  * reference (two tags of one image share the outcome). One outcome per image.
@@ -249,6 +284,27 @@ export async function verifyImages(
       // Split where the runner splits; the pool prints info lines inert (see untrusted.ts).
       for (const line of splitLines(`${result.stdout}\n${result.stderr}`)) {
         if (line.trim() !== '') log.info(line)
+      }
+      const wanted = ctx.inputs.verify.userMetadata
+      if (outcome.verification === 'failed' && wanted.length > 0) {
+        // notation says only that the metadata was not found: name which, from what inspect shows.
+        const inspected = await runNotation(
+          ctx.notationPath,
+          ['inspect', '--output=json', image.reference],
+          {
+            env,
+            timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
+            ...(ctx.signal ? { signal: ctx.signal } : {})
+          }
+        )
+        let mismatch: string | undefined
+        try {
+          if (inspected.code === 0)
+            mismatch = userMetadataMismatch(wanted, parseInspect(inspected.stdout))
+        } catch {
+          // Unreadable inspect output: notation's own line is the reason.
+        }
+        if (mismatch !== undefined) outcome.error = `${outcome.error ?? ''} (${mismatch})`
       }
       if (outcome.error) log.error(`${image.reference}: ${outcome.error}`)
       return { ...outcome, verifyMs: Math.round(performance.now() - started) }
