@@ -331,6 +331,37 @@ registryDescribe('timestamped signatures with the real notation', () => {
       )
     })
 
+    test('a verify-only step refuses a TSA root its given policy has no tsa store for, before notation runs', async () => {
+      const calls = e2e.notationCalls().length
+      const policy = {
+        version: '1.0',
+        trustPolicies: [
+          {
+            name: 'no-tsa',
+            registryScopes: ['*'],
+            signatureVerification: { level: 'strict' },
+            trustStores: ['ca:mine'],
+            trustedIdentities: [`x509.subject: ${SUBJECT}`]
+          }
+        ]
+      }
+      const run = await e2e.run({
+        ...e2e.azureInputs,
+        command: 'verify',
+        images: `${registry}/stamped@sha256:${'a'.repeat(64)}`,
+        'trust-policy': JSON.stringify(policy),
+        'trust-store': 'ca:mine',
+        'trust-store-certificates': rootPem,
+        'timestamp-root-cert': rootPem
+      })
+      assert.equal(run.code, 1, failure(run))
+      assert.match(
+        run.stdout,
+        /::error::Input 'timestamp-root-cert': is not used: the trust policy names no tsa trust store/
+      )
+      assert.equal(e2e.notationCalls().length, calls)
+    })
+
     test('after its certificate expired, a timestamped signature verifies and one without a timestamp is refused', async t => {
       // Short-lived certificates: valid from a minute ago for VALID_FOR_MS from now, each signed
       // at once (one with a timestamp, one without), then verified after they expired. A sign run
