@@ -527,6 +527,13 @@ function trustStore(value: string | undefined): Inputs['verify']['trustStore'] {
       `'${value}' must be type:name with type one of ${TRUST_STORE_TYPES.join(', ')} and a name of letters, digits and _ . -.`
     )
   }
+  // A tsa store only anchors timestamps: as the signer's only store nothing could verify.
+  if (type === 'tsa') {
+    throw new InputError(
+      'trust-store',
+      `'${value}' is a tsa store; trust-store holds the signer's roots (ca or signingAuthority). Give the timestamping root as timestamp-root-cert: the action writes it to tsa:${m[2]}.`
+    )
+  }
   return { type, name: m[2] }
 }
 
@@ -574,10 +581,19 @@ export function getInputs(read: Reader = envReader): Inputs {
 
   const timestampUrl = reader.optional('timestamp-url')
   const timestampRootCert = reader.optional('timestamp-root-cert')
-  if ((timestampUrl === undefined) !== (timestampRootCert === undefined)) {
+  // To sign, the root checks the TSA's answer; to verify, it fills the tsa trust store. Alone it is
+  // only the verify side's, so a sign step that would ignore it is refused.
+  const verifyOnly = commands.includes('verify') && !commands.includes('sign')
+  if (timestampUrl !== undefined && timestampRootCert === undefined) {
     throw new InputError(
-      timestampUrl === undefined ? 'timestamp-url' : 'timestamp-root-cert',
+      'timestamp-root-cert',
       'timestamp-url and timestamp-root-cert go together.'
+    )
+  }
+  if (timestampRootCert !== undefined && timestampUrl === undefined && !verifyOnly) {
+    throw new InputError(
+      'timestamp-url',
+      'timestamp-url and timestamp-root-cert go together to sign (timestamp-root-cert alone is the TSA root of a verify-only step).'
     )
   }
   if (timestampUrl !== undefined) checkTimestampUrl(timestampUrl)
@@ -845,6 +861,29 @@ function checkCommandRequirements(inputs: Inputs): void {
         'shapes the generated trust policy; it cannot be combined with trust-policy.'
       )
   }
+  // notation checks timestamps only against a tsa trust store; without one the option does nothing.
+  if (
+    has('verify') &&
+    verify.verifyTimestamp !== undefined &&
+    inputs.sign.timestampRootCert === undefined
+  ) {
+    throw new InputError(
+      'verify-timestamp',
+      'needs a tsa trust store: give timestamp-root-cert (the root certificate of the time-stamping authority). Without one notation checks no timestamp.'
+    )
+  }
+}
+
+/**
+ * Whether the step reads the Key Vault certificate: always to sign; to verify unless the inputs
+ * give both the trust anchors and the signer identities.
+ */
+export function resolvesCertificate(inputs: Inputs): boolean {
+  if (inputs.commands.includes('sign')) return true
+  const { verify } = inputs
+  const ownAnchors = verify.trustStoreCertificates.length > 0
+  const ownIdentities = verify.trustPolicy !== undefined || verify.trustedIdentities.length > 0
+  return !(ownAnchors && ownIdentities)
 }
 
 /** `{ [name]: value }` when value is defined, else `{}`: keeps exactOptionalPropertyTypes honest. */

@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import type { AzureIdentity } from './azure.ts'
 import { ActionError, InputError, errorMessage } from './errors.ts'
-import { getInputs, type Inputs } from './inputs.ts'
+import { getInputs, resolvesCertificate, type Inputs } from './inputs.ts'
 import { install, type InstallResult } from './install.ts'
 import { detectPlatform } from './platform.ts'
 import { postStateInEnvironment, saveCleanup, savePostStateDefaults, saveWorkDir } from './state.ts'
@@ -185,7 +185,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
 
   let certificate: SigningCertificate | undefined
   let identity: AzureIdentity | undefined
-  if (needsCertificate(inputs)) {
+  if (resolvesCertificate(inputs)) {
     identity = await azure()
     const credential = identity.credential
     const { resolveSigningCertificate } = await import('./keyvault.ts')
@@ -269,14 +269,6 @@ function baseResult(image: ResolvedImage): ImageResult {
 }
 
 /** Signing always needs the certificate; verifying needs it unless the inputs name the trust anchors and identities. */
-function needsCertificate(inputs: Inputs): boolean {
-  if (inputs.commands.includes('sign')) return true
-  const { verify } = inputs
-  const ownAnchors = verify.trustStoreCertificates.length > 0
-  const ownIdentities = verify.trustPolicy !== undefined || verify.trustedIdentities.length > 0
-  return !(ownAnchors && ownIdentities)
-}
-
 function notationContext(
   installed: InstallResult,
   inputs: Inputs,

@@ -105,6 +105,8 @@ export interface GenerateOptions {
   level: VerificationLevel
   verifyTimestamp?: TimestampOption
   trustStore: { type: TrustStoreType; name: string }
+  /** Name of the tsa store holding the time-stamping authority's root, when one is given. */
+  tsaStore?: string
 }
 
 /**
@@ -122,9 +124,18 @@ export function generateTrustPolicy(options: GenerateOptions): TrustPolicyDocume
       statement.signatureVerification.verifyTimestamp = options.verifyTimestamp
     }
     statement.trustStores = [`${options.trustStore.type}:${options.trustStore.name}`]
+    if (options.tsaStore !== undefined) statement.trustStores.push(`tsa:${options.tsaStore}`)
     statement.trustedIdentities = [...options.identities]
   }
   return { version: '1.0', trustPolicies: [statement] }
+}
+
+/** Names of the tsa stores the statements name, unique, in order of appearance. */
+export function tsaStoreNames(doc: TrustPolicyDocument): string[] {
+  const names = doc.trustPolicies.flatMap(s =>
+    (s.trustStores ?? []).filter(ref => ref.startsWith('tsa:')).map(ref => ref.slice('tsa:'.length))
+  )
+  return [...new Set(names)]
 }
 
 /** `registry/repository` of every image, unique and sorted: the default registry scopes. */

@@ -7,8 +7,15 @@ import { X509Certificate, createHash } from 'node:crypto'
 import { lstat, mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from './errors.ts'
-import { TRUST_STORE_TYPES, type TrustStoreType } from './inputs.ts'
 import {
+  TRUST_STORE_TYPES,
+  resolvesCertificate,
+  type Inputs,
+  type TrustStoreType
+} from './inputs.ts'
+import { parseKeyId } from './keyvault.ts'
+import {
+  DEFAULT_STATEMENT_NAME,
   formatDistinguishedName,
   parseDistinguishedName,
   readWorkspaceFile,
@@ -28,6 +35,22 @@ export interface LoadedCertificate {
   certificate: X509Certificate
   /** Where it came from: a workspace path, or `inline certificate <n>`. */
   source: string
+}
+
+/**
+ * The store the action writes the signer's roots to: `trust-store`, else `ca:` named as the Key
+ * Vault certificate the step reads (or the action's default name). Known from the inputs alone, so
+ * a given trust policy naming another store is refused before anything runs.
+ */
+export function signerStore(inputs: Inputs): { type: TrustStoreType; name: string } {
+  if (inputs.verify.trustStore) return inputs.verify.trustStore
+  const { keyId, certificate } = inputs.keyVault
+  const name = !resolvesCertificate(inputs)
+    ? undefined
+    : keyId !== undefined
+      ? parseKeyId(keyId).name
+      : certificate
+  return { type: 'ca', name: name ?? DEFAULT_STATEMENT_NAME }
 }
 
 /**

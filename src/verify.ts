@@ -21,6 +21,7 @@ import {
   generateTrustPolicy,
   policyWarnings,
   subjectIdentity,
+  tsaStoreNames,
   uncoveredImages,
   writeTrustPolicy,
   type TrustPolicyDocument
@@ -28,6 +29,7 @@ import {
 import {
   checkTrustStoreCertificates,
   parseCertificates,
+  signerStore,
   writeTrustStore,
   type LoadedCertificate
 } from './truststore.ts'
@@ -90,15 +92,6 @@ export function anchorsFromKeyVault(
   ]
 }
 
-function storeFor(
-  inputs: Inputs,
-  certificate: SigningCertificate | undefined
-): { type: TrustStoreType; name: string } {
-  return (
-    inputs.verify.trustStore ?? { type: 'ca', name: certificate?.name ?? DEFAULT_STATEMENT_NAME }
-  )
-}
-
 async function policyFor(
   images: ResolvedImage[],
   ctx: VerifyContext,
@@ -124,21 +117,23 @@ async function policyFor(
     identities: identities ?? [],
     level: verify.level,
     ...(verify.verifyTimestamp ? { verifyTimestamp: verify.verifyTimestamp } : {}),
-    trustStore: store
+    trustStore: store,
+    // The TSA root (timestamp-root-cert) in a tsa store of the signer store's name: notation then
+    // checks each signature's timestamp against it.
+    ...(ctx.preflight.timestampRootPem !== undefined ? { tsaStore: store.name } : {})
   })
   assertValidTrustPolicy(document)
   return document
 }
 
-/** Stores a policy statement names that the action did not write would make notation fail late. */
-function missingStores(
-  policy: TrustPolicyDocument,
-  store: { type: string; name: string }
-): string[] {
-  const written = `${store.type}:${store.name}`
+/**
+ * Stores a policy statement names that the action did not write would make notation fail late
+ * (preflight refuses them for a given policy; this guards the generated one).
+ */
+function missingStores(policy: TrustPolicyDocument, written: readonly string[]): string[] {
   return policy.trustPolicies.flatMap(s =>
     (s.trustStores ?? [])
-      .filter(ref => ref !== written)
+      .filter(ref => !written.includes(ref))
       .map(ref => `statement "${s.name}" uses trust store ${ref}`)
   )
 }
@@ -149,7 +144,7 @@ export async function prepareTrust(
   ctx: VerifyContext
 ): Promise<TrustSetup> {
   const { verify } = ctx.inputs
-  const store = storeFor(ctx.inputs, ctx.certificate)
+  const store = signerStore(ctx.inputs)
   let certificates: LoadedCertificate[]
   let warnings: string[]
   if (ctx.preflight.trustStoreCertificates) {
@@ -165,11 +160,17 @@ export async function prepareTrust(
     )
   }
   const policy = await policyFor(images, ctx, store)
-  const unknown = missingStores(policy, store)
+  const tsaRoot =
+    ctx.preflight.timestampRootPem === undefined
+      ? undefined
+      : parseCertificates(ctx.preflight.timestampRootPem, 'timestamp-root-cert')
+  const tsaStores = tsaRoot === undefined ? [] : tsaStoreNames(policy)
+  const written = [`${store.type}:${store.name}`, ...tsaStores.map(name => `tsa:${name}`)]
+  const unknown = missingStores(policy, written)
   if (unknown.length > 0) {
     throw new InputError(
       'trust-store',
-      `${unknown.join('; ')}, but the action writes only ${store.type}:${store.name}; set trust-store to it.`
+      `${unknown.join('; ')}, but the action writes only ${written.join(', ')}; set trust-store to it.`
     )
   }
   const uncovered = uncoveredImages(policy, images)
@@ -185,6 +186,9 @@ export async function prepareTrust(
     store,
     certificates.map(c => c.certificate)
   )
+  for (const name of tsaStores) {
+    files.push(...(await writeTrustStore(ctx.configDir, { type: 'tsa', name }, tsaRoot ?? [])))
+  }
   files.push(await writeTrustPolicy(ctx.configDir, policy))
   for (const warning of warnings) core.warning(warning)
   return { policy, store, files, warnings }
