@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import type { AzureIdentity } from './azure/azure.ts'
 import type { BuildTarget } from './build/build.ts'
 import { ActionError, InputError, errorMessage } from './util/errors.ts'
-import { getInputs, type Inputs } from './inputs/inputs.ts'
+import { getInputs, resolvesCertificate, type Inputs } from './inputs/inputs.ts'
 import { install, type InstallResult } from './install/install.ts'
 import { detectPlatform } from './install/platform.ts'
 import {
@@ -196,7 +196,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
 
   let certificate: SigningCertificate | undefined
   let identity: AzureIdentity | undefined
-  if (needsCertificate(inputs)) {
+  if (resolvesCertificate(inputs)) {
     identity = await azure()
     const credential = identity.credential
     const { resolveSigningCertificate } = await import('./azure/keyvault.ts')
@@ -208,9 +208,11 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     )
     core.setOutput('key-id', certificate.keyId)
     core.setOutput('certificate-subject', certificate.subject)
-    // The subject is Key Vault's text: printed inert (see untrusted.ts).
+    // The subject is Key Vault's text: printed inert (see untrusted.ts). Verify alone signs
+    // nothing: there the certificate is what verification trusts.
+    const role = commands.has('sign') ? 'Signing' : 'Trusted'
     logLine(
-      `Signing certificate ${certificate.subject} (key ${certificate.keyId}), valid until ${certificate.notAfter.toISOString()}`
+      `${role} certificate ${certificate.subject} (key ${certificate.keyId}), valid until ${certificate.notAfter.toISOString()}`
     )
   }
 
@@ -283,17 +285,6 @@ function baseResult(image: ResolvedImage): ImageResult {
 }
 
 /** Signing always needs the certificate; verifying needs it unless the inputs name the trust anchors and identities. */
-function needsCertificate(inputs: Inputs): boolean {
-  if (inputs.commands.includes('sign')) return true
-  const { verify } = inputs
-  const ownAnchors = verify.trustStoreCertificates.length > 0
-  const ownIdentities =
-    verify.trustPolicy !== undefined ||
-    verify.trustedIdentities.length > 0 ||
-    verify.level === 'skip'
-  return !(ownAnchors && ownIdentities)
-}
-
 function notationContext(
   installed: InstallResult,
   inputs: Inputs,
@@ -321,9 +312,12 @@ async function report(
 ): Promise<void> {
   const { imagesOutput, writeSummary } = await import('./report/summary.ts')
   core.setOutput('images', imagesOutput(results))
+  const ran = { sign: inputs.commands.includes('sign'), verify: inputs.commands.includes('verify') }
   await writeSummary(results, {
     commands,
-    signatureFormat: inputs.sign.signatureFormat,
+    ran,
+    // A verify-only run made no signature: it has no format to report.
+    ...(ran.sign ? { signatureFormat: inputs.sign.signatureFormat } : {}),
     warnings,
     ...(certificate ? { certificate } : {})
   })

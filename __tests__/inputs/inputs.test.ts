@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { DEFAULT_RUN_TIMEOUT_SECONDS } from '../../src/build/build.ts'
+import { InputError } from '../../src/util/errors.ts'
 import { DEFAULTS, getInputs, parseCommands } from '../../src/inputs/inputs.ts'
-import { readActionYml } from '../support/action-yml.ts'
+import { DEFAULT_NOTATION_VERSION, DEFAULT_PLUGIN_VERSION } from '../../src/install/releases.ts'
+import { imageOutput } from '../../src/report/summary.ts'
+import { ROOT } from '../support/action.ts'
+import {
+  readActionYml,
+  readEnvExample,
+  readmeDefaults,
+  readReadmeInputs,
+  readReadmeOutputs
+} from '../support/action-yml.ts'
 
 const reader =
   (values: Record<string, string>) =>
@@ -31,6 +44,12 @@ describe('action.yml and the inputs module agree', () => {
       [...yml.inputs.keys()].filter(n => !read.has(n)),
       []
     )
+  })
+
+  test('the defaults the code keeps elsewhere are the declared ones', () => {
+    assert.equal(yml.inputs.get('notation-version')?.default, DEFAULT_NOTATION_VERSION)
+    assert.equal(yml.inputs.get('plugin-version')?.default, DEFAULT_PLUGIN_VERSION)
+    assert.equal(yml.inputs.get('build-timeout')?.default, String(DEFAULT_RUN_TIMEOUT_SECONDS))
   })
 
   test('runs on node24 with a post step that has its own entry file', () => {
@@ -302,14 +321,208 @@ describe('other inputs are validated even before their feature lands', () => {
   })
 })
 
-test('.env.example lists every input for local runs', async () => {
-  const { readFile } = await import('node:fs/promises')
-  const text = await readFile(new URL('../../.env.example', import.meta.url), 'utf8')
-  const listed = new Set(
-    [...text.matchAll(/^INPUT_([A-Z0-9-]+)=/gm)].map(m => (m[1] ?? '').toLowerCase())
+// One source of truth: action.yml declares every default and states every limit in the input's
+// description; the README's Inputs table and .env.example say the same, and the code applies it.
+describe('action.yml, the README and .env.example agree (names, defaults, limits)', () => {
+  const yml = readActionYml()
+  const readme = readReadmeInputs()
+  const env = readEnvExample()
+  const rowOf = (name: string) => readme.find(row => row.names.includes(name))
+  const declared = [...yml.inputs.keys()]
+
+  test('the README table and .env.example list every input once, and nothing else', () => {
+    const inReadme = readme.flatMap(row => row.names)
+    assert.deepEqual(
+      inReadme.filter((n, i) => inReadme.indexOf(n) !== i),
+      [],
+      'listed once'
+    )
+    assert.deepEqual([...inReadme].sort(), [...declared].sort())
+    assert.deepEqual([...env.keys()], declared, '.env.example, in action.yml order')
+  })
+
+  test('every default is the same in the three; none is stated where none is declared', () => {
+    for (const row of readme) {
+      for (const [name, stated] of readmeDefaults(row)) {
+        assert.equal(stated, yml.inputs.get(name)?.default, `README default of ${name}`)
+      }
+    }
+    for (const [name, { value }] of env) {
+      assert.equal(value, yml.inputs.get(name)?.default ?? '', `.env.example value of ${name}`)
+    }
+  })
+
+  test('.env.example describes each input with its action.yml description', () => {
+    for (const [name, { comment }] of env) {
+      assert.equal(comment, yml.inputs.get(name)?.description, name)
+    }
+  })
+
+  // The limits the code applies, found in its source and then probed: every one is stated.
+  const source = readFileSync(path.join(ROOT, 'src', 'inputs', 'inputs.ts'), 'utf8')
+  const probe = (values: Record<string, string>): string | undefined => {
+    try {
+      setup(values)
+      return undefined
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      return error.message
+    }
+  }
+  const ranges = [...source.matchAll(/\.integer\('([a-z-]+)', (\d+), (\d+)\)/g)].map(m => ({
+    name: m[1] ?? '',
+    min: Number(m[2]),
+    max: Number(m[3])
+  }))
+
+  test('every whole-number range is stated as min–max in the three, and is the one applied', () => {
+    assert.deepEqual(
+      ranges.map(r => r.name),
+      ['certificate-validity-months', 'max-concurrency', 'build-timeout']
+    )
+    for (const { name, min, max } of ranges) {
+      const phrase = `${min}–${max}`
+      assert.ok(
+        yml.inputs.get(name)?.description?.includes(phrase),
+        `action.yml ${name}: ${phrase}`
+      )
+      assert.ok(rowOf(name)?.meaning.includes(phrase), `README ${name}: ${phrase}`)
+      assert.equal(probe({ [name]: String(min) }), undefined, `${name} ${min}`)
+      assert.equal(probe({ [name]: String(max) }), undefined, `${name} ${max}`)
+      assert.match(probe({ [name]: String(min - 1) }) ?? '', new RegExp(`^Input '${name}'`))
+      assert.match(probe({ [name]: String(max + 1) }) ?? '', new RegExp(`^Input '${name}'`))
+    }
+  })
+
+  test('every upper bound is stated as "at most N" in the three, and is the one applied', () => {
+    const image = (i: number): string => `myacr.azurecr.io/app${i}:v1`
+    const bounds = [
+      { name: 'timeout-minutes', max: 360, value: (n: number) => String(n) },
+      {
+        name: 'images',
+        max: 256,
+        value: (n: number) => Array.from({ length: n }, (_, i) => image(i)).join('\n')
+      }
+    ]
+    assert.deepEqual(
+      [...source.matchAll(/\.minutes\('([a-z-]+)', (\d+)\)/g)].map(m => [m[1], Number(m[2])]),
+      [['timeout-minutes', 360]]
+    )
+    for (const { name, max, value } of bounds) {
+      const phrase = `at most ${max}`
+      assert.ok(
+        yml.inputs.get(name)?.description?.includes(phrase),
+        `action.yml ${name}: ${phrase}`
+      )
+      assert.ok(rowOf(name)?.meaning.includes(phrase), `README ${name}: ${phrase}`)
+      assert.equal(probe({ [name]: value(max) }), undefined, `${name} ${max}`)
+      assert.match(probe({ [name]: value(max + 1) }) ?? '', new RegExp(`^Input '${name}'`))
+    }
+    assert.match(probe({ 'timeout-minutes': '0' }) ?? '', /above 0/)
+    assert.ok(yml.inputs.get('timeout-minutes')?.description?.includes('above 0'))
+    assert.ok(rowOf('timeout-minutes')?.meaning.includes('above 0'))
+  })
+
+  test('every set of allowed values is stated in full, and only those', () => {
+    const choices = [...source.matchAll(/\.oneOf\('([a-z-]+)'/g)].map(m => m[1] ?? '')
+    assert.deepEqual(choices.sort(), [
+      'azure-credential',
+      'key-curve',
+      'key-size',
+      'key-type',
+      'signature-format',
+      'verification-level',
+      'verify-timestamp'
+    ])
+    const list = (values: string[]): string =>
+      `${values.slice(0, -1).join(', ')} or ${values.at(-1) ?? ''}`
+    for (const name of choices) {
+      const message = probe({ [name]: 'not-a-value' }) ?? ''
+      const allowed = /use one of: (.*)\.$/.exec(message)?.[1]?.split(', ') ?? []
+      assert.ok(allowed.length > 1, `${name} refuses an unknown value: ${message}`)
+      for (const value of allowed) {
+        // Accepted (another input may still be needed: oidc wants a client ID).
+        assert.doesNotMatch(probe({ [name]: value }) ?? '', new RegExp(`^Input '${name}'`), value)
+      }
+      const description = yml.inputs.get(name)?.description ?? ''
+      assert.ok(description.includes(list(allowed)), `action.yml ${name}: "${list(allowed)}"`)
+      const stated = list(allowed.map(v => `\`${v}\``))
+      assert.ok(rowOf(name)?.meaning.includes(stated), `README ${name}: "${stated}"`)
+    }
+  })
+
+  test('verification-level has no skip: it verifies nothing, so the step could only fail', () => {
+    assert.match(
+      probe({ 'verification-level': 'skip' }) ?? '',
+      /^Input 'verification-level': 'skip' is not allowed; use one of: strict, permissive, audit\.$/
+    )
+    assert.doesNotMatch(yml.inputs.get('verification-level')?.description ?? '', /skip/)
+  })
+
+  test("the images output's fields are the ones documented, in order", () => {
+    const fields = Object.keys(imageOutput({ input: 'x' }))
+    const listed = (text: string): string[] =>
+      /: ((?:`?[a-zA-Z]+`?, )+`?[a-zA-Z]+`?)\.?$/.exec(text)?.[1]?.replace(/`/g, '').split(', ') ??
+      []
+    assert.deepEqual(listed(yml.outputs.get('images')?.description ?? ''), fields, 'action.yml')
+    assert.deepEqual(listed(readReadmeOutputs().get('images') ?? ''), fields, 'README')
+    assert.deepEqual([...readReadmeOutputs().keys()].sort(), [...yml.outputs.keys()].sort())
+  })
+})
+
+// The runner passes a declared default as INPUT_* when the input is left out: given explicitly,
+// every default must read exactly as an input left out, and never trigger a refusal.
+describe('an input given its declared default reads as one left out', () => {
+  const defaults = Object.fromEntries(
+    [...readActionYml().inputs].flatMap(([name, { default: d }]) =>
+      d === undefined ? [] : [[name, d]]
+    )
   )
-  assert.deepEqual(
-    [...readActionYml().inputs.keys()].filter(name => !listed.has(name)),
-    []
-  )
+  const image = { images: 'myacr.azurecr.io/app:v1' }
+  const vault = { 'key-vault': 'myvault', certificate: 'signer' }
+  const cases: Record<string, Record<string, string>> = {
+    'sign verify': { ...image, ...vault },
+    'with a given trust policy': { ...image, ...vault, 'trust-policy': '{}' },
+    'verify with trust store certificates': {
+      ...image,
+      command: 'verify',
+      'trust-store-certificates': 'root.pem',
+      'trusted-identities': 'x509.subject: CN=a,O=b,ST=c,C=US'
+    },
+    'creating an EC certificate': {
+      ...image,
+      ...vault,
+      'create-certificate': 'true',
+      'certificate-subject': 'CN=a,O=b,L=c,ST=d,C=US',
+      'key-type': 'EC'
+    },
+    'signing with a key ID': {
+      ...image,
+      'key-id': 'https://myvault.vault.azure.net/keys/k/0123456789abcdef0123456789abcdef'
+    },
+    'build from a git context': {
+      ...image,
+      ...vault,
+      command: 'build sign',
+      'build-context': 'https://github.com/org/repo.git#main',
+      'azure-subscription-id': '00000000-0000-0000-0000-000000000000',
+      'resource-group': 'rg'
+    },
+    'a custom notation archive': {
+      command: 'setup',
+      'notation-url': 'https://mirror.example/notation.tar.gz',
+      'notation-checksum': 'a'.repeat(64)
+    }
+  }
+  for (const [name, values] of Object.entries(cases)) {
+    test(name, () => {
+      assert.deepEqual(getInputs(reader({ ...defaults, ...values })), getInputs(reader(values)))
+    })
+  }
+  test('a trust-policy-name other than the default still cannot be mixed with trust-policy', () => {
+    assert.throws(
+      () => getInputs(reader({ ...cases['with a given trust policy'], 'trust-policy-name': 'x' })),
+      /Input 'trust-policy-name': shapes the generated trust policy/
+    )
+  })
 })

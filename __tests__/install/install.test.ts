@@ -121,6 +121,8 @@ describe('setup on a warm tool cache', () => {
     assert.equal(second.outputs['notation-path'], first.outputs['notation-path'])
     assert.notEqual(second.exportedEnv['NOTATION_CONFIG'], first.exportedEnv['NOTATION_CONFIG'])
     assert.match(second.stdout, /Using cached notation 1\.3\.2/)
+    assert.match(second.stdout, /Using cached azure-kv plugin 1\.2\.1 from /)
+    assert.doesNotMatch(second.stdout, /cached the/i)
   })
 
   test('a cached plugin is reused only with the wanted checksum', async () => {
@@ -220,7 +222,7 @@ describe('setup on a tampered tool cache', () => {
     assert.match(
       warnings(run.stdout).join('\n'),
       new RegExp(
-        `^::warning::Cached the azure-kv plugin 1\\.2\\.1 in .* was changed after it was cached: ` +
+        `^::warning::Cached azure-kv plugin 1\\.2\\.1 in .* was changed after it was cached: ` +
           `${JSON.stringify(cached).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not match`
       )
     )

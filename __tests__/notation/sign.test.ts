@@ -1324,14 +1324,15 @@ registryDescribe('signImages against the stack', () => {
     } finally {
       delete process.env['GITHUB_STEP_SUMMARY']
     }
+    // The layout itself is pinned in summary.test.ts; here: real sign results reach it.
     const html = await readFile(summaryFile, 'utf8')
     assert.match(html, /<h2>Notation signing with Azure Key Vault<\/h2>/)
-    assert.match(html, /2 images, 1 failed\./)
-    assert.ok(html.includes(`<td><code>${images[0]!.reference}</code></td>`))
-    assert.ok(html.includes(`<td><code>${results[0]!.signatureDigest}</code></td>`))
+    assert.match(html, /❌ <b>1 of 2 images failed<\/b>/)
+    assert.ok(html.includes(`image      ${images[0]!.digest}`), 'full digest in details')
+    assert.ok(html.includes(`signature  ${results[0]!.signatureDigest}`), 'and signature digest')
     assert.ok(html.includes(`<code>${selfSigned.keyId}</code>`))
     assert.ok(html.includes(SUBJECT))
-    assert.ok(html.includes('❌ refused &lt;script&gt;'), 'errors are escaped')
+    assert.ok(html.includes('↳ refused &lt;script&gt;'), 'errors are escaped')
     assert.ok(!html.includes('<script>'))
     assert.ok(html.includes('&lt;registry&gt;/&lt;repository&gt;@&lt;digest&gt;'))
     assert.ok(html.includes('<li>a &lt;b&gt;warning&lt;/b&gt;</li>'))
@@ -1350,7 +1351,7 @@ registryDescribe('signImages against the stack', () => {
     } finally {
       delete process.env['GITHUB_STEP_SUMMARY']
     }
-    assert.match(await readFile(summaryFile, 'utf8'), /<th>Verification<\/th>.*✅ verified/s)
+    assert.match(await readFile(summaryFile, 'utf8'), /<th>Verification<\/th>.*✅&nbsp;verified/s)
 
     assert.deepEqual(JSON.parse(imagesOutput(results)), [
       {

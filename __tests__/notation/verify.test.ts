@@ -104,11 +104,22 @@ registryDescribe('verify end to end', () => {
     assert.equal(images[0]?.verification, 'failed')
   })
 
-  test('a skip-level policy fails the step: nothing was verified', async () => {
-    const run = await e2e.run(verifyInputs({ 'verification-level': 'skip' }))
+  test('a given skip-level policy fails the step: nothing was verified', async () => {
+    // verification-level offers no skip (the corpus holds that refusal); a given policy can.
+    const policy = {
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: 'skipped',
+          registryScopes: [`${e2e.stack.registry.host}/app`],
+          signatureVerification: { level: 'skip' }
+        }
+      ]
+    }
+    const run = await e2e.run(verifyInputs({ 'trust-policy': JSON.stringify(policy) }))
     assert.equal(run.code, 1)
     assert.match(run.errors.join('\n'), /the trust policy skips verification for this image/)
-    assert.match(run.summary, /skipped \(policy\)/)
+    assert.match(run.summary, /skipped&nbsp;\(policy\)/)
   })
 
   test('levels below strict are warned about in the log and the summary', async () => {

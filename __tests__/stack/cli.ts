@@ -1,21 +1,95 @@
 // `npm run stack`: the whole local stack in the foreground. Prints the environment a local run
-// needs as KEY=value lines on stdout (notes go to stderr), seeds a signing certificate and a sample
-// image, and stays up until SIGINT/SIGTERM, then tears everything down.
+// needs as KEY=value lines on stdout (notes go to stderr): the stack's endpoints and test CA, and
+// ready-to-use INPUT_* and runner lines, so that saved as `.env` they let `npm run local-action`
+// sign and verify the seeded image with no edits and no network beyond loopback. It seeds a signing
+// certificate and a sample image, serves notation and the azure-kv plugin stand-in as release
+// archives on loopback, and stays up until SIGINT/SIGTERM, then tears everything down.
 //
-//   npm run stack --silent > .env.stack          # or: node __tests__/stack/cli.ts --no-registry
+//   npm run stack > .env                         # or: node __tests__/stack/cli.ts --no-registry
 //   options: --no-registry  --client-secret (adds AZURE_CLIENT_SECRET)
+//            --notation auto|real|standin (auto: the real CLI when NOTATION_BIN or the shared test
+//            build has one, else the stand-in; real: also the official release, downloaded once)
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { startStack } from './stack.ts'
+import { packAzureKvStandin } from '../support/azure-kv.ts'
+import { packNotationArchive } from '../support/notation.ts'
+import { packRealNotationArchive, realNotation } from '../support/notation-bin.ts'
+import { startStack, type Stack } from './stack.ts'
 
 const { values } = parseArgs({
   options: {
     'no-registry': { type: 'boolean', default: false },
     'client-secret': { type: 'boolean', default: false },
-    certificate: { type: 'string', default: 'wabbit-networks-io' }
+    certificate: { type: 'string', default: 'wabbit-networks-io' },
+    notation: { type: 'string', default: 'auto' }
   }
 })
 
 const note = (line: string) => process.stderr.write(`${line}\n`)
+
+if (!['auto', 'real', 'standin'].includes(values.notation)) {
+  note(`stack: --notation must be auto, real or standin, not ${values.notation}`)
+  process.exit(2)
+}
+
+/**
+ * notation and the azure-kv plugin stand-in packed as release archives, served by the stack over
+ * HTTPS on loopback (the action's custom-URL install path), with the inputs that install them.
+ */
+async function serveArchives(stack: Stack, dir: string): Promise<Record<string, string>> {
+  // auto stays off the network: the official release is fetched (once, into a cache) only for
+  // --notation real.
+  if (values.notation === 'auto') process.env['NOTATION_TESTS_OFFLINE'] ??= '1'
+  const found = values.notation === 'standin' ? '--notation standin' : await realNotation()
+  if (typeof found === 'string' && values.notation === 'real') {
+    throw new Error(`--notation real: ${found}`)
+  }
+  const notation =
+    typeof found === 'string'
+      ? await packNotationArchive(dir, { logFile: path.join(dir, 'notation-calls.jsonl') })
+      : await packRealNotationArchive(dir, found, path.join(dir, 'notation-calls'))
+  note(
+    typeof found === 'string'
+      ? `stack: serving the notation stand-in (${found})`
+      : `stack: serving ${found.label}`
+  )
+  const plugin = await packAzureKvStandin(dir)
+  const files = new Map([
+    ['notation.tar.gz', await readFile(notation.file)],
+    ['notation-azure-kv.tar.gz', await readFile(plugin.file)]
+  ])
+  const downloads = await stack.serve('downloads', [
+    {
+      name: 'download',
+      method: 'GET',
+      path: /^\/(?<file>[^/]+)$/,
+      handler: req => {
+        const body = files.get(req.params['file'] ?? '')
+        return body ? { status: 200, body } : { status: 404, body: 'not found' }
+      }
+    }
+  ])
+  return {
+    'INPUT_NOTATION-URL': `${downloads.origin}/notation.tar.gz`,
+    'INPUT_NOTATION-CHECKSUM': notation.sha256,
+    'INPUT_PLUGIN-URL': `${downloads.origin}/notation-azure-kv.tar.gz`,
+    'INPUT_PLUGIN-CHECKSUM': plugin.sha256
+  }
+}
+
+/** The runner's folders and files for a local run, inside the stack's temp dir. */
+async function runnerEnv(dir: string): Promise<Record<string, string>> {
+  const env = {
+    RUNNER_TEMP: path.join(dir, 'runner', 'temp'),
+    RUNNER_TOOL_CACHE: path.join(dir, 'runner', 'toolcache'),
+    GITHUB_WORKSPACE: path.join(dir, 'workspace')
+  }
+  for (const folder of Object.values(env)) await mkdir(folder, { recursive: true })
+  const summary = path.join(dir, 'step-summary.md')
+  await writeFile(summary, '')
+  return { ...env, GITHUB_STEP_SUMMARY: summary }
+}
 
 const stack = await startStack({ registry: !values['no-registry'] })
 let stopping = false
@@ -25,7 +99,7 @@ const stop = async (signal: string) => {
   note(`stack: ${signal}, stopping`)
   try {
     await stack.stop()
-    process.exit(0)
+    process.exit(signal === 'error' ? 1 : 0)
   } catch (error) {
     note(`stack: stop failed: ${(error as Error).message}`)
     process.exit(1)
@@ -44,16 +118,27 @@ try {
   env['INPUT_AZURE-AUTHORITY-HOST'] = stack.authorityHost
   env.STACK_CERTIFICATE = certificate
   env.STACK_KEY_ID = seeded.kid
+  // A local run (npm run local-action): the stack's identity, vault and certificate as inputs.
+  env.INPUT_COMMAND = 'sign verify'
+  env['INPUT_AZURE-CLIENT-ID'] = stack.clientId
+  env['INPUT_AZURE-TENANT-ID'] = stack.tenantId
+  env['INPUT_KEY-VAULT'] = stack.keyVault.url
+  env.INPUT_CERTIFICATE = certificate
   if (stack.hasRegistry) {
     const image = await stack.registry.pushImage('net-monitor', { tag: 'v1' })
     env.STACK_IMAGE = image.reference
     // The stack's registry stands in for an ACR on loopback: a local run names it as one.
     env['INPUT_ACR-REGISTRIES'] = stack.registry.host
+    // By tag, as a workflow names it: the action resolves it to the digest it signs.
+    env.INPUT_IMAGES = `${stack.registry.host}/net-monitor:v1`
   }
+  Object.assign(env, await serveArchives(stack, path.join(stack.dir, 'downloads')))
+  Object.assign(env, await runnerEnv(path.join(stack.dir, 'local-run')))
   for (const [key, value] of Object.entries(env)) process.stdout.write(`${key}=${value}\n`)
   note(`stack: up (temp dir ${stack.dir}); Ctrl-C to stop`)
   for (const server of stack.servers) note(`stack:   ${server.name.padEnd(20)} ${server.origin}`)
   note('stack: faults and call logs: POST/DELETE <origin>/_stack/faults, GET <origin>/_stack/calls')
+  note('stack: saved as .env, `npm run local-action` signs and verifies INPUT_IMAGES')
 } catch (error) {
   note(`stack: setup failed: ${(error as Error).message}`)
   await stop('error')

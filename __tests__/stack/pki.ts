@@ -39,6 +39,8 @@ export interface CertOptions {
   keyUsage?: number
   keyUsageCritical?: boolean
   ekus?: string[]
+  /** Mark extendedKeyUsage critical (RFC 3161 requires it of a TSA certificate). */
+  ekuCritical?: boolean
   dnsNames?: string[]
   ipAddresses?: string[]
   notBefore?: Date
@@ -102,7 +104,7 @@ export async function issueCertificate(options: CertOptions): Promise<Issued> {
       : x509.KeyUsageFlags.digitalSignature)
   extensions.push(new x509.KeyUsagesExtension(usage, options.keyUsageCritical ?? true))
   if (options.ekus && options.ekus.length > 0) {
-    extensions.push(new x509.ExtendedKeyUsageExtension(options.ekus, false))
+    extensions.push(new x509.ExtendedKeyUsageExtension(options.ekus, options.ekuCritical ?? false))
   }
   const names = [
     ...(options.dnsNames ?? []).map(value => ({ type: 'dns' as const, value })),

@@ -13,6 +13,7 @@ import { startRegistry, type Registry } from './registry.ts'
 import { createKeyVault, type KeyVault } from './keyvault.ts'
 import { createArm, stackRegistry, type Arm } from './arm.ts'
 import { certificateFor } from './lookalike.ts'
+import { createTsa, hasOpenssl, type Tsa } from './tsa.ts'
 
 export const VAULT_AUDIENCE = 'https://vault.azure.net'
 
@@ -29,6 +30,8 @@ export interface StackOptions {
   vaultName?: string
   /** Registry access token lifetime (seconds). */
   registryTokenTtlSeconds?: number
+  /** Start the RFC 3161 time-stamping authority (needs openssl). Default: when openssl is here. */
+  tsa?: boolean
 }
 
 export interface StackVault {
@@ -76,6 +79,12 @@ export interface Stack {
   /** Throws when the stack was started with `registry: false`. */
   readonly registry: Registry
   readonly hasRegistry: boolean
+  /**
+   * The RFC 3161 time-stamping authority (`url` for notation's --timestamp-url; `tsa.root.pem` is
+   * its root). Throws when the stack has none (no openssl, or started with `tsa: false`).
+   */
+  readonly tsa: Tsa & { url: string; server: StackServer }
+  readonly hasTsa: boolean
   /** The default vault. */
   readonly keyVault: StackVault
   readonly vaults: Map<string, StackVault>
@@ -213,6 +222,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       servers.push(registry.server)
     }
 
+    // The time-stamping authority (answered by openssl ts -reply)
+    let tsa: (Tsa & { url: string; server: StackServer }) | undefined
+    if (options.tsa ?? hasOpenssl()) {
+      const created = await createTsa({ dir: path.join(dir, 'tsa') })
+      const server = await listen('tsa', created.routes)
+      tsa = Object.assign(created, { url: `${server.origin}/timestamp`, server })
+    }
+
     // ARM (registries, ACR Tasks runs, source and log blobs)
     const arm = createArm({
       verifyToken: (header, audience) => entra.verifyAccessToken(header, audience)
@@ -265,6 +282,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         return registry
       },
       hasRegistry: registry !== undefined,
+      get tsa() {
+        if (!tsa)
+          throw new Error('stack: no time-stamping authority (openssl missing or tsa: false)')
+        return tsa
+      },
+      hasTsa: tsa !== undefined,
       keyVault,
       vaults,
       arm: Object.assign(arm, { server: armServer }),
@@ -311,6 +334,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           STACK_RESOURCE_GROUP: arm.resourceGroup
         }
         if (envOptions.clientSecret) env.AZURE_CLIENT_SECRET = clientSecret
+        if (tsa) env.STACK_TSA_URL = tsa.url
         if (registry) {
           env.STACK_REGISTRY = registry.host
           env.STACK_REGISTRY_ORIGIN = registry.origin

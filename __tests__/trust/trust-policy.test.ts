@@ -17,6 +17,7 @@ import {
   canonicalTrustPolicy,
   defaultScopes,
   generateTrustPolicy,
+  tsaStoreNames,
   parseTrustPolicy,
   policyWarnings,
   registryScopeProblem,
@@ -762,6 +763,21 @@ describe('generateTrustPolicy', () => {
     const warnings = policyWarnings(doc)
     assert.ok(warnings.some(w => /level "permissive" only logs/.test(w)))
     assert.ok(warnings.some(w => /no "ca" trust store/.test(w)))
+  })
+
+  test('a TSA root adds a tsa store of the same name, which tsaStoreNames lists', () => {
+    const doc = generateTrustPolicy({
+      scopes: ['myacr.azurecr.io/app'],
+      identities: [subjectIdentity(SUBJECT)],
+      level: 'strict',
+      verifyTimestamp: 'afterCertExpiry',
+      trustStore: { type: 'ca', name: 'signer' },
+      tsaStore: 'signer'
+    })
+    assert.deepEqual(doc.trustPolicies[0]?.trustStores, ['ca:signer', 'tsa:signer'])
+    assert.deepEqual(validateTrustPolicy(doc), [])
+    assert.deepEqual(tsaStoreNames(doc), ['signer'])
+    assert.deepEqual(tsaStoreNames(validPolicy()), ['timestamps'])
   })
 
   test('skip gets no trust stores or identities, and is valid', () => {

@@ -252,6 +252,20 @@ export function policyDifferences(
   }
   if (!(existing.enhancedKeyUsage ?? []).includes(CODE_SIGNING_EKU))
     diffs.push('it lacks the code-signing EKU')
+  // The fields no input sets: what the action would have created, compared all the same.
+  const fixed = (field: string, has: unknown, creates: unknown): void => {
+    if (has !== undefined && creates !== undefined && String(has) !== String(creates))
+      diffs.push(`${field} is ${String(has)}, the action creates ${String(creates)}`)
+  }
+  fixed('issuer', existing.issuerName, wanted.issuerName)
+  fixed('exportable', existing.exportable, wanted.exportable)
+  fixed('reuseKey', existing.reuseKey, wanted.reuseKey)
+  fixed(
+    'key usage',
+    existing.keyUsage && [...existing.keyUsage].sort().join(', '),
+    wanted.keyUsage && [...wanted.keyUsage].sort().join(', ')
+  )
+  fixed('content type', existing.contentType, wanted.contentType)
   return diffs
 }
 

@@ -18,12 +18,12 @@ import type { KeyVaultOptions } from '../azure/keyvault.ts'
 import type { RegistryOptions } from '../registry/access.ts'
 import type { ToolSource } from '../install/install.ts'
 import {
+  DEFAULT_STATEMENT_NAME,
   LEVELS,
   TRUST_STORE_TYPES,
   generateTrustPolicy,
   validateTrustPolicy,
-  type TrustStoreType,
-  type VerificationLevel
+  type TrustStoreType
 } from '../trust/trust-policy.ts'
 import { checkNotaryDN } from '../trust/distinguished-name.ts'
 import type { KeyValue } from '../util/types.ts'
@@ -56,7 +56,7 @@ export interface Inputs {
     trustPolicyName?: string
     registryScopes: string[]
     trustedIdentities: string[]
-    level: VerificationLevel
+    level: (typeof LEVELS)[number]
     verifyTimestamp?: 'always' | 'afterCertExpiry'
     trustStore?: { type: TrustStoreType; name: string }
     trustStoreCertificates: string[]
@@ -67,16 +67,31 @@ export interface Inputs {
   cleanup: boolean
 }
 
-/** Defaults as action.yml declares them; applied here too so a run without action.yml behaves alike. */
+/**
+ * Defaults as action.yml declares them; applied here too so a run without action.yml behaves alike.
+ * The runner passes a declared default as INPUT_* when the input is not given, so the code cannot
+ * tell the two apart: a default must never trigger a refusal (see `InputReader.given`).
+ */
 export const DEFAULTS: Readonly<Record<string, string>> = {
   command: 'sign verify',
+  'notation-version': DEFAULT_NOTATION_VERSION,
+  'plugin-version': DEFAULT_PLUGIN_VERSION,
   'azure-credential': 'auto',
   'create-certificate': 'false',
+  'certificate-validity-months': '12',
+  'key-type': 'RSA',
+  'key-size': '2048',
+  'key-curve': 'P-256',
   'signature-format': 'cose',
   'force-referrers-tag': 'true',
   'skip-if-signed': 'false',
   'max-concurrency': '4',
+  'trust-policy-name': DEFAULT_STATEMENT_NAME,
   'verification-level': 'strict',
+  dockerfile: 'Dockerfile',
+  platform: 'linux/amd64',
+  // build.ts's DEFAULT_RUN_TIMEOUT_SECONDS (a test keeps them equal; build.ts is not imported here).
+  'build-timeout': '3600',
   cleanup: 'true'
 }
 
@@ -151,6 +166,16 @@ class InputReader {
   optional(name: string): string | undefined {
     const value = this.string(name)
     return value === '' ? undefined : value
+  }
+
+  /**
+   * The value when it differs from the declared default, else undefined: for inputs whose mere
+   * presence changes what the step does (or is refused with another input). Given explicitly, the
+   * default counts as not given, as the runner passes it for an input left out.
+   */
+  given(name: string): string | undefined {
+    const value = this.optional(name)
+    return value === DEFAULTS[name] ? undefined : value
   }
 
   /** Non-empty lines, trimmed; lines starting with # are comments. */
@@ -452,6 +477,13 @@ function trustStore(value: string | undefined): Inputs['verify']['trustStore'] {
       `'${value}' must be type:name with type one of ${TRUST_STORE_TYPES.join(', ')} and a name of letters, digits and _ . -.`
     )
   }
+  // A tsa store only anchors timestamps: as the signer's only store nothing could verify.
+  if (type === 'tsa') {
+    throw new InputError(
+      'trust-store',
+      `'${value}' is a tsa store; trust-store holds the signer's roots (ca or signingAuthority). Give the timestamping root as timestamp-root-cert: the action writes it to tsa:${m[2]}.`
+    )
+  }
   return { type, name: m[2] }
 }
 
@@ -499,10 +531,19 @@ export function getInputs(read: Reader = envReader): Inputs {
 
   const timestampUrl = reader.optional('timestamp-url')
   const timestampRootCert = reader.optional('timestamp-root-cert')
-  if ((timestampUrl === undefined) !== (timestampRootCert === undefined)) {
+  // To sign, the root checks the TSA's answer; to verify, it fills the tsa trust store. Alone it is
+  // only the verify side's, so a sign step that would ignore it is refused.
+  const verifyOnly = commands.includes('verify') && !commands.includes('sign')
+  if (timestampUrl !== undefined && timestampRootCert === undefined) {
     throw new InputError(
-      timestampUrl === undefined ? 'timestamp-url' : 'timestamp-root-cert',
+      'timestamp-root-cert',
       'timestamp-url and timestamp-root-cert go together.'
+    )
+  }
+  if (timestampRootCert !== undefined && timestampUrl === undefined && !verifyOnly) {
+    throw new InputError(
+      'timestamp-url',
+      'timestamp-url and timestamp-root-cert go together to sign (timestamp-root-cert alone is the TSA root of a verify-only step).'
     )
   }
   if (timestampUrl !== undefined) checkTimestampUrl(timestampUrl)
@@ -539,18 +580,10 @@ export function getInputs(read: Reader = envReader): Inputs {
       policy: {
         ...optionalField('subject', reader.optional('certificate-subject')),
         validityMonths: reader.integer('certificate-validity-months', 1, 120) ?? 12,
-        keyType:
-          reader.optional('key-type') === undefined
-            ? 'RSA'
-            : reader.oneOf('key-type', ['RSA', 'EC'] as const),
-        keySize: (reader.optional('key-size') === undefined
-          ? 2048
-          : Number(reader.oneOf('key-size', ['2048', '3072', '4096'] as const))) as
+        keyType: reader.oneOf('key-type', ['RSA', 'EC'] as const),
+        keySize: Number(reader.oneOf('key-size', ['2048', '3072', '4096'] as const)) as
           2048 | 3072 | 4096,
-        keyCurve:
-          reader.optional('key-curve') === undefined
-            ? 'P-256'
-            : reader.oneOf('key-curve', ['P-256', 'P-384', 'P-521'] as const)
+        keyCurve: reader.oneOf('key-curve', ['P-256', 'P-384', 'P-521'] as const)
       },
       ...optionalField('caCerts', reader.optional('ca-certs'))
     },
@@ -581,7 +614,8 @@ export function getInputs(read: Reader = envReader): Inputs {
     maxConcurrency: reader.integer('max-concurrency', 1, 32) ?? 4,
     verify: {
       ...optionalField('trustPolicy', reader.optional('trust-policy')),
-      ...optionalField('trustPolicyName', reader.optional('trust-policy-name')),
+      // Only a name other than the default shapes the policy (and clashes with trust-policy).
+      ...optionalField('trustPolicyName', reader.given('trust-policy-name')),
       registryScopes: reader.lines('registry-scopes'),
       trustedIdentities: reader.lines('trusted-identities'),
       level: reader.oneOf('verification-level', LEVELS),
@@ -750,8 +784,7 @@ function checkCommandRequirements(inputs: Inputs): void {
     !has('sign') &&
     !fromVault &&
     verify.trustPolicy === undefined &&
-    verify.trustedIdentities.length === 0 &&
-    verify.level !== 'skip'
+    verify.trustedIdentities.length === 0
   ) {
     throw new InputError(
       'trusted-identities',
@@ -778,6 +811,45 @@ function checkCommandRequirements(inputs: Inputs): void {
         'shapes the generated trust policy; it cannot be combined with trust-policy.'
       )
   }
+  // notation checks timestamps only against a tsa trust store; without one the option does nothing.
+  if (
+    has('verify') &&
+    verify.verifyTimestamp !== undefined &&
+    inputs.sign.timestampRootCert === undefined
+  ) {
+    throw new InputError(
+      'verify-timestamp',
+      'needs a tsa trust store: give timestamp-root-cert (the root certificate of the time-stamping authority). Without one notation checks no timestamp.'
+    )
+  }
+}
+
+/**
+ * The store the action writes the signer's roots to: `trust-store`, else `ca:` named as the Key
+ * Vault certificate the step reads (or the action's default name). Known from the inputs alone, so
+ * a given trust policy naming another store is refused before anything runs.
+ */
+export function signerStore(inputs: Inputs): { type: TrustStoreType; name: string } {
+  if (inputs.verify.trustStore) return inputs.verify.trustStore
+  const { keyId, certificate } = inputs.keyVault
+  const name = !resolvesCertificate(inputs)
+    ? undefined
+    : keyId !== undefined
+      ? parseKeyId(keyId).name
+      : certificate
+  return { type: 'ca', name: name ?? DEFAULT_STATEMENT_NAME }
+}
+
+/**
+ * Whether the step reads the Key Vault certificate: always to sign; to verify unless the inputs
+ * give both the trust anchors and the signer identities.
+ */
+export function resolvesCertificate(inputs: Inputs): boolean {
+  if (inputs.commands.includes('sign')) return true
+  const { verify } = inputs
+  const ownAnchors = verify.trustStoreCertificates.length > 0
+  const ownIdentities = verify.trustPolicy !== undefined || verify.trustedIdentities.length > 0
+  return !(ownAnchors && ownIdentities)
 }
 
 /** `{ [name]: value }` when value is defined, else `{}`: keeps exactOptionalPropertyTypes honest. */

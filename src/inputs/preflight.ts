@@ -2,7 +2,7 @@
 // and checked here, before anything is installed, any token is requested or notation runs. Later
 // phases use what was read here and never read those inputs again.
 import { isGitContext, loadIgnoreRules, resolveContext } from '../build/build-context.ts'
-import type { Inputs } from './inputs.ts'
+import { signerStore, type Inputs } from './inputs.ts'
 import { refuseUnsupportedFlags } from '../notation/notation.ts'
 import { InputError } from '../util/errors.ts'
 import { parseReference } from '../registry/reference.ts'
@@ -32,7 +32,8 @@ export interface Preflight {
   trustStoreWarnings: string[]
   /** ca-certs as PEM blocks (intermediates, then root). */
   caChain?: string[]
-  /** timestamp-root-cert as PEM. */
+  /** timestamp-root-cert as PEM: the TSA root notation sign checks answers with, and the
+   * certificate verify writes to each tsa trust store. */
   timestampRootPem?: string
 }
 
@@ -53,6 +54,7 @@ export async function preflight(
     assertValidTrustPolicy(document)
     result.trustPolicy = canonicalTrustPolicy(document)
     result.trustPolicyWarnings = warnings
+    checkPolicyStores(inputs, result.trustPolicy)
   }
   if (verifying) checkCoverage(inputs, result.trustPolicy)
   if (verifying && inputs.verify.trustStoreCertificates.length > 0) {
@@ -69,10 +71,59 @@ export async function preflight(
     if (chain.length === 0) throw new InputError('ca-certs', 'holds no certificate.')
     result.caChain = chain.map(c => derToPem(c.certificate.raw))
   }
-  if (inputs.sign.timestampRootCert !== undefined && inputs.commands.includes('sign')) {
+  if (inputs.sign.timestampRootCert !== undefined) {
     result.timestampRootPem = await loadTimestampRoot(inputs.sign.timestampRootCert, workspace)
   }
   return result
+}
+
+/**
+ * The stores a given policy names are the ones the action writes: the signer's store and tsa stores
+ * (filled with timestamp-root-cert). Anything else would fail in notation only after the download,
+ * the registry sign-in and the digest resolution. A statement asking for timestamp verification
+ * without a tsa store would be ignored by notation: refused too.
+ */
+function checkPolicyStores(inputs: Inputs, policy: TrustPolicyDocument): void {
+  const signer = signerStore(inputs)
+  const written = `${signer.type}:${signer.name}`
+  const hasTsaRoot = inputs.sign.timestampRootCert !== undefined
+  const namesTsa = policy.trustPolicies.some(s =>
+    s.trustStores?.some(ref => ref.startsWith('tsa:'))
+  )
+  if (hasTsaRoot && !namesTsa && !inputs.commands.includes('sign')) {
+    throw new InputError(
+      'timestamp-root-cert',
+      'is not used: the trust policy names no tsa trust store to hold it. Add one (e.g. "tsa:timestamps") to the statements whose timestamps notation should check.'
+    )
+  }
+  for (const statement of policy.trustPolicies) {
+    const stores = statement.trustStores ?? []
+    const tsa = stores.find(ref => ref.startsWith('tsa:'))
+    if (tsa !== undefined && !hasTsaRoot) {
+      throw new InputError(
+        'timestamp-root-cert',
+        `is required: trust policy statement "${statement.name}" uses trust store ${tsa}, which the action fills with the time-stamping authority's root certificate given as timestamp-root-cert.`
+      )
+    }
+    const other = stores.find(ref => ref !== written && !ref.startsWith('tsa:'))
+    if (other !== undefined) {
+      throw new InputError(
+        'trust-store',
+        `trust policy statement "${statement.name}" uses trust store ${other}, but the action writes only ${written} (and tsa stores from timestamp-root-cert); set trust-store to ${other} or name ${written} in the policy.`
+      )
+    }
+    const timestamp = statement.signatureVerification.verifyTimestamp
+    if (
+      timestamp !== undefined &&
+      tsa === undefined &&
+      statement.signatureVerification.level !== 'skip'
+    ) {
+      throw new InputError(
+        'trust-policy',
+        `statement "${statement.name}" sets verifyTimestamp "${timestamp}" but names no tsa trust store, so notation would check no timestamp: add "tsa:${signer.name}" to its trustStores and give timestamp-root-cert.`
+      )
+    }
+  }
 }
 
 /**

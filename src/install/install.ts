@@ -92,6 +92,8 @@ export interface InstallOptions {
 }
 
 const TOOL_LABEL: Record<Tool, string> = { notation: 'notation', 'azure-kv': 'the azure-kv plugin' }
+/** The same without the article, after an adjective ("cached azure-kv plugin 1.2.1"). */
+const TOOL_NAME: Record<Tool, string> = { notation: 'notation', 'azure-kv': 'azure-kv plugin' }
 
 export function resolveSource(tool: Tool, source: ToolSource, platform: Platform): ResolvedSource {
   const binary = binaryName(tool, platform)
@@ -231,7 +233,7 @@ async function findCached(source: ResolvedSource): Promise<string | undefined> {
   const tc = await toolCache()
   const dir = tc.find(cacheName(source.tool), source.cacheVersion)
   if (!dir) return undefined
-  const label = `Cached ${TOOL_LABEL[source.tool]} ${source.version}`
+  const label = `Cached ${TOOL_NAME[source.tool]} ${source.version}`
   let marker: Partial<Marker>
   try {
     marker = JSON.parse(await readFile(path.join(dir, MARKER), 'utf8')) as Partial<Marker>
@@ -358,7 +360,7 @@ async function installTool(
 ): Promise<InstalledTool> {
   const cached = await findCached(source)
   if (cached) {
-    core.info(`Using cached ${TOOL_LABEL[source.tool]} ${source.version} from ${cached}`)
+    core.info(`Using cached ${TOOL_NAME[source.tool]} ${source.version} from ${cached}`)
     return { dir: cached, path: path.join(cached, source.binary), fromCache: true }
   }
   const dir = await fetchAndCache(source, options, scratch)

@@ -305,6 +305,24 @@ function gatedFlags(sign: Inputs['sign']): { input: string; flag: string }[] {
   return used
 }
 
+/**
+ * force-referrers-tag: true (its default) cannot be applied before notation 1.2.0, which lacks the
+ * flag: such a notation uses the referrers API when the registry has it. A warning, not a refusal
+ * (the default is all most steps give); undefined when the flag exists or is not wanted.
+ */
+export function referrersTagWarning(
+  sign: Pick<Inputs['sign'], 'forceReferrersTag'>,
+  notationVersion: string
+): string | undefined {
+  const min = FLAG_MIN_VERSION['--force-referrers-tag'] ?? '1.2.0'
+  if (!sign.forceReferrersTag || compareVersions(notationVersion, min) >= 0) return undefined
+  return (
+    `force-referrers-tag: true is not applied: notation ${notationVersion} has no --force-referrers-tag (added in ${min}), ` +
+    'so it stores signatures through the referrers API when the registry supports it, and with the referrers tag schema only when it does not. ' +
+    `Use notation-version ${min} or later for the tag schema everywhere.`
+  )
+}
+
 /** Throws an InputError up front when an input needs a flag the installed notation lacks. */
 export function refuseUnsupportedFlags(
   inputs: Pick<Inputs, 'sign'>,

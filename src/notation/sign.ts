@@ -19,6 +19,7 @@ import {
   errorLine,
   notationEnv,
   parseInspect,
+  referrersTagWarning,
   refuseUnsupportedFlags,
   runNotation,
   type InspectedSignature
@@ -686,6 +687,8 @@ export async function signImages(
   ctx: SignContext
 ): Promise<ImageResult[]> {
   refuseUnsupportedFlags(ctx.inputs, ctx.notationVersion)
+  const unapplied = referrersTagWarning(ctx.inputs.sign, ctx.notationVersion)
+  if (unapplied !== undefined) core.warning(unapplied)
   images.forEach(assertDigestReference)
   const { unique, repeats, expand } = distinct(images, image => image.reference)
   for (const { item, first } of repeats) {

@@ -3,9 +3,17 @@
 // short of notation's own success line is a failure: verification fails closed.
 import * as core from '@actions/core'
 import { InputError } from '../util/errors.ts'
-import type { Inputs } from '../inputs/inputs.ts'
+import { signerStore, type Inputs } from '../inputs/inputs.ts'
+import type { KeyValue } from '../util/types.ts'
 import type { TrustStoreType } from '../trust/trust-policy.ts'
-import { errorLine, notationEnv, runNotation, type NotationResult } from './notation.ts'
+import {
+  errorLine,
+  notationEnv,
+  parseInspect,
+  runNotation,
+  type InspectedSignature,
+  type NotationResult
+} from './notation.ts'
 import { distinct, mapLimitLogged } from '../util/pool.ts'
 import type { Preflight } from '../inputs/preflight.ts'
 import {
@@ -15,6 +23,7 @@ import {
   generateTrustPolicy,
   policyWarnings,
   subjectIdentity,
+  tsaStoreNames,
   uncoveredImages,
   writeTrustPolicy,
   type TrustPolicyDocument
@@ -31,7 +40,7 @@ import type {
   ResolvedImage,
   SigningCertificate
 } from '../util/types.ts'
-import { splitLines } from '../util/untrusted.ts'
+import { oneLine, splitLines } from '../util/untrusted.ts'
 import { isSelfSigned } from '../trust/x509.ts'
 
 export interface VerifyContext {
@@ -89,15 +98,6 @@ export function anchorsFromKeyVault(
   ]
 }
 
-function storeFor(
-  inputs: Inputs,
-  certificate: SigningCertificate | undefined
-): { type: TrustStoreType; name: string } {
-  return (
-    inputs.verify.trustStore ?? { type: 'ca', name: certificate?.name ?? DEFAULT_STATEMENT_NAME }
-  )
-}
-
 async function policyFor(
   images: ResolvedImage[],
   ctx: VerifyContext,
@@ -111,7 +111,7 @@ async function policyFor(
       : ctx.certificate
         ? [subjectIdentity(ctx.certificate.subject)]
         : undefined
-  if (identities === undefined && verify.level !== 'skip') {
+  if (identities === undefined) {
     throw new InputError(
       'trusted-identities',
       'is required when no Key Vault certificate names the signer.'
@@ -123,21 +123,23 @@ async function policyFor(
     identities: identities ?? [],
     level: verify.level,
     ...(verify.verifyTimestamp ? { verifyTimestamp: verify.verifyTimestamp } : {}),
-    trustStore: store
+    trustStore: store,
+    // The TSA root (timestamp-root-cert) in a tsa store of the signer store's name: notation then
+    // checks each signature's timestamp against it.
+    ...(ctx.preflight.timestampRootPem !== undefined ? { tsaStore: store.name } : {})
   })
   assertValidTrustPolicy(document)
   return document
 }
 
-/** Stores a policy statement names that the action did not write would make notation fail late. */
-function missingStores(
-  policy: TrustPolicyDocument,
-  store: { type: string; name: string }
-): string[] {
-  const written = `${store.type}:${store.name}`
+/**
+ * Stores a policy statement names that the action did not write would make notation fail late
+ * (preflight refuses them for a given policy; this guards the generated one).
+ */
+function missingStores(policy: TrustPolicyDocument, written: readonly string[]): string[] {
   return policy.trustPolicies.flatMap(s =>
     (s.trustStores ?? [])
-      .filter(ref => ref !== written)
+      .filter(ref => !written.includes(ref))
       .map(ref => `statement "${s.name}" uses trust store ${ref}`)
   )
 }
@@ -148,7 +150,7 @@ export async function prepareTrust(
   ctx: VerifyContext
 ): Promise<TrustSetup> {
   const { verify } = ctx.inputs
-  const store = storeFor(ctx.inputs, ctx.certificate)
+  const store = signerStore(ctx.inputs)
   let certificates: LoadedCertificate[]
   let warnings: string[]
   if (ctx.preflight.trustStoreCertificates) {
@@ -164,11 +166,17 @@ export async function prepareTrust(
     )
   }
   const policy = await policyFor(images, ctx, store)
-  const unknown = missingStores(policy, store)
+  const tsaRoot =
+    ctx.preflight.timestampRootPem === undefined
+      ? undefined
+      : parseCertificates(ctx.preflight.timestampRootPem, 'timestamp-root-cert')
+  const tsaStores = tsaRoot === undefined ? [] : tsaStoreNames(policy)
+  const written = [`${store.type}:${store.name}`, ...tsaStores.map(name => `tsa:${name}`)]
+  const unknown = missingStores(policy, written)
   if (unknown.length > 0) {
     throw new InputError(
       'trust-store',
-      `${unknown.join('; ')}, but the action writes only ${store.type}:${store.name}; set trust-store to it.`
+      `${unknown.join('; ')}, but the action writes only ${written.join(', ')}; set trust-store to it.`
     )
   }
   const uncovered = uncoveredImages(policy, images)
@@ -184,6 +192,9 @@ export async function prepareTrust(
     store,
     certificates.map(c => c.certificate)
   )
+  for (const name of tsaStores) {
+    files.push(...(await writeTrustStore(ctx.configDir, { type: 'tsa', name }, tsaRoot ?? [])))
+  }
   files.push(await writeTrustPolicy(ctx.configDir, policy))
   for (const warning of warnings) core.warning(warning)
   return { policy, store, files, warnings }
@@ -225,6 +236,34 @@ export function interpretVerify(reference: string, result: NotationResult): Veri
   }
 }
 
+/** A value read from a signature (registry text): one line, quoted, at most 100 characters. */
+function quoted(value: string): string {
+  const line = oneLine(value)
+  return `'${line.length > 100 ? `${line.slice(0, 99)}…` : line}'`
+}
+
+/**
+ * Which verify-user-metadata pairs no signature of the image carries, in words, from what
+ * `notation inspect` shows (notation's own error names none); undefined when each pair is carried
+ * by some signature (the failure is then another one, and notation's line says which).
+ */
+export function userMetadataMismatch(
+  wanted: KeyValue[],
+  signatures: InspectedSignature[]
+): string | undefined {
+  if (signatures.length === 0) return undefined
+  const problems = wanted.flatMap(({ key, value }) => {
+    const values = signatures.map(s => s.userDefinedAttributes[key])
+    if (values.includes(value)) return []
+    const seen = [...new Set(values.filter((v): v is string => v !== undefined))]
+    const where = signatures.length === 1 ? 'the signature' : `the ${signatures.length} signatures`
+    return seen.length === 0
+      ? [`${key} is not in ${where}`]
+      : [`${key} is ${seen.map(quoted).join(' or ')} in ${where}, not ${quoted(value)}`]
+  })
+  return problems.length === 0 ? undefined : `verify-user-metadata: ${problems.join('; ')}`
+}
+
 /**
  * `notation verify` for every image, concurrently, in input order in the log; once per digest
  * reference (two tags of one image share the outcome). One outcome per image.
@@ -255,6 +294,27 @@ export async function verifyImages(
       // Split where the runner splits; the pool prints info lines inert (see untrusted.ts).
       for (const line of splitLines(`${result.stdout}\n${result.stderr}`)) {
         if (line.trim() !== '') log.info(line)
+      }
+      const wanted = ctx.inputs.verify.userMetadata
+      if (outcome.verification === 'failed' && wanted.length > 0) {
+        // notation says only that the metadata was not found: name which, from what inspect shows.
+        const inspected = await runNotation(
+          ctx.notationPath,
+          ['inspect', '--output=json', image.reference],
+          {
+            env,
+            timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
+            ...(ctx.signal ? { signal: ctx.signal } : {})
+          }
+        )
+        let mismatch: string | undefined
+        try {
+          if (inspected.code === 0)
+            mismatch = userMetadataMismatch(wanted, parseInspect(inspected.stdout))
+        } catch {
+          // Unreadable inspect output: notation's own line is the reason.
+        }
+        if (mismatch !== undefined) outcome.error = `${outcome.error ?? ''} (${mismatch})`
       }
       if (outcome.error) log.error(`${image.reference}: ${outcome.error}`)
       return { ...outcome, verifyMs: Math.round(performance.now() - started) }

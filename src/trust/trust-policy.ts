@@ -18,9 +18,11 @@ import { jsonErrorOffset } from '../util/json-error.ts'
 import { readWorkspaceFile, writeAtomically } from '../util/workspace-files.ts'
 import { checkNotaryDN, isSubsetDN } from './distinguished-name.ts'
 
-/** notation's verification levels (trust policy `signatureVerification.level`). */
-export const LEVELS = ['strict', 'permissive', 'audit', 'skip'] as const
-export type VerificationLevel = (typeof LEVELS)[number]
+// A `skip` level verifies nothing, so a step asking for it could only fail: not an input value. A
+// given trust-policy may still hold a skip statement (for images the step does not verify).
+export const LEVELS = ['strict', 'permissive', 'audit'] as const
+/** A level of a trust policy statement (`signatureVerification.level`), given or generated. */
+export type VerificationLevel = (typeof LEVELS)[number] | 'skip'
 
 /** The trust store types notation reads (`<type>:<name>` in a trust policy's `trustStores`). */
 export const TRUST_STORE_TYPES = ['ca', 'signingAuthority', 'tsa'] as const
@@ -110,6 +112,8 @@ export interface GenerateOptions {
   level: VerificationLevel
   verifyTimestamp?: TimestampOption
   trustStore: { type: TrustStoreType; name: string }
+  /** Name of the tsa store holding the time-stamping authority's root, when one is given. */
+  tsaStore?: string
 }
 
 /**
@@ -127,9 +131,18 @@ export function generateTrustPolicy(options: GenerateOptions): TrustPolicyDocume
       statement.signatureVerification.verifyTimestamp = options.verifyTimestamp
     }
     statement.trustStores = [`${options.trustStore.type}:${options.trustStore.name}`]
+    if (options.tsaStore !== undefined) statement.trustStores.push(`tsa:${options.tsaStore}`)
     statement.trustedIdentities = [...options.identities]
   }
   return { version: '1.0', trustPolicies: [statement] }
+}
+
+/** Names of the tsa stores the statements name, unique, in order of appearance. */
+export function tsaStoreNames(doc: TrustPolicyDocument): string[] {
+  const names = doc.trustPolicies.flatMap(s =>
+    (s.trustStores ?? []).filter(ref => ref.startsWith('tsa:')).map(ref => ref.slice('tsa:'.length))
+  )
+  return [...new Set(names)]
 }
 
 /** `registry/repository` of every image, unique and sorted: the default registry scopes. */

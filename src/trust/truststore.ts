@@ -8,12 +8,12 @@ import { lstat, mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../util/errors.ts'
 import { TRUST_STORE_TYPES, type TrustStoreType } from './trust-policy.ts'
-import { readWorkspaceFile, writeAtomically } from '../util/workspace-files.ts'
 import {
   formatDistinguishedName,
   parseDistinguishedName,
   type RelativeDN
 } from './distinguished-name.ts'
+import { readWorkspaceFile, writeAtomically } from '../util/workspace-files.ts'
 
 const INPUT = 'trust-store-certificates'
 const STORE_NAME = /^[a-zA-Z0-9_.-]+$/
