@@ -489,28 +489,71 @@ function trustStore(value: string | undefined): Inputs['verify']['trustStore'] {
 
 const RESERVED_PLUGIN_CONFIG = ['self_signed', 'ca_certs', 'credential_type']
 
-/** Reads and validates every input. `read` is injectable for tests. */
+/**
+ * Reads and validates every input: one reader per concern, each returning its part, then the
+ * checks that span concerns. `read` is injectable for tests.
+ */
 export function getInputs(read: Reader = envReader): Inputs {
   const reader = new InputReader(read)
   const commands = parseCommands(reader.string('command'))
+  const images = readImages(reader)
+  const tools = readTools(reader)
+  const registry = readRegistry(reader, images)
+  const sign = readSign(reader, commands)
+  const azure = readAzure(reader)
+  const keyVault = readKeyVault(reader)
+  const inputs: Inputs = {
+    commands,
+    images,
+    ...tools,
+    azure,
+    keyVault,
+    registry,
+    sign,
+    maxConcurrency: reader.integer('max-concurrency', 1, 32) ?? 4,
+    verify: readVerify(reader),
+    build: readBuild(reader),
+    ...optionalField('timeoutMinutes', reader.minutes('timeout-minutes', 360)),
+    cleanup: reader.boolean('cleanup')
+  }
+  // AZURE_AUTHORITY_HOST set by an earlier step must not redirect a sign-in: for a step set up for
+  // Azure it is refused here, before anything is downloaded or requested; any other step checks it
+  // before its first sign-in, if one happens (createAzureIdentity).
+  if (setUpForAzure(inputs)) {
+    resolveAuthority(inputs.azure.authorityHost, process.env['AZURE_AUTHORITY_HOST'])
+  }
+  checkCommandRequirements(inputs)
+  checkKeyIdVault(inputs.keyVault)
+  checkGeneratedPolicyInputs(inputs.verify)
+  return inputs
+}
+
+function readImages(reader: InputReader): string[] {
   const images = reader.lines('images')
   if (images.length > 256)
     throw new InputError('images', `lists ${images.length} references; at most 256 are allowed.`)
   for (const image of images) parseReference(image)
+  return images
+}
 
-  const notation = toolSource(
-    reader,
-    'notation',
-    { version: 'notation-version', url: 'notation-url', checksum: 'notation-checksum' },
-    DEFAULT_NOTATION_VERSION
-  )
-  const plugin = toolSource(
-    reader,
-    'azure-kv',
-    { version: 'plugin-version', url: 'plugin-url', checksum: 'plugin-checksum' },
-    DEFAULT_PLUGIN_VERSION
-  )
+function readTools(reader: InputReader): { notation: ToolSource; plugin: ToolSource } {
+  return {
+    notation: toolSource(
+      reader,
+      'notation',
+      { version: 'notation-version', url: 'notation-url', checksum: 'notation-checksum' },
+      DEFAULT_NOTATION_VERSION
+    ),
+    plugin: toolSource(
+      reader,
+      'azure-kv',
+      { version: 'plugin-version', url: 'plugin-url', checksum: 'plugin-checksum' },
+      DEFAULT_PLUGIN_VERSION
+    )
+  }
+}
 
+function readRegistry(reader: InputReader, images: string[]): RegistryOptions {
   const username = reader.optional('registry-username')
   const password = reader.optional('registry-password')
   if (password !== undefined) core.setSecret(password)
@@ -523,12 +566,20 @@ export function getInputs(read: Reader = envReader): Inputs {
   const acrRegistries = reader
     .lines('acr-registries')
     .map(line => parseRegistryHost(line, 'acr-registries'))
-  const registryServer = bindRegistryCredentials(
+  const server = bindRegistryCredentials(
     images,
     username !== undefined,
     reader.optional('registry-server')
   )
+  return {
+    ...optionalField('username', username),
+    ...optionalField('password', password),
+    ...optionalField('server', server),
+    acrRegistries
+  }
+}
 
+function readSign(reader: InputReader, commands: Command[]): Inputs['sign'] {
   const timestampUrl = reader.optional('timestamp-url')
   const timestampRootCert = reader.optional('timestamp-root-cert')
   // To sign, the root checks the TSA's answer; to verify, it fills the tsa trust store. Alone it is
@@ -548,126 +599,81 @@ export function getInputs(read: Reader = envReader): Inputs {
   }
   if (timestampUrl !== undefined) checkTimestampUrl(timestampUrl)
   const expiry = reader.optional('expiry')
-  const authorityInput = reader.optional('azure-authority-host')
-  const authorityHost =
-    authorityInput === undefined ? undefined : parseAuthorityInput(authorityInput)
   if (expiry !== undefined && !/^(?=\d)(\d+h)?(\d+m)?$/.test(expiry)) {
     throw new InputError(
       'expiry',
       `'${expiry}' is not a duration in hours and minutes, such as 24h, 30m or 3h20m.`
     )
   }
-
-  const inputs: Inputs = {
-    commands,
-    images,
-    notation,
-    plugin,
-    azure: {
-      credential: reader.oneOf('azure-credential', CREDENTIALS),
-      ...optionalField('clientId', reader.optional('azure-client-id')),
-      ...optionalField('tenantId', reader.optional('azure-tenant-id')),
-      ...optionalField('authorityHost', authorityHost),
-      ...optionalField('subscriptionId', reader.optional('azure-subscription-id')),
-      ...optionalField('resourceGroup', reader.optional('resource-group'))
-    },
-    keyVault: {
-      ...optionalField('vaultUrl', vaultUrl(reader.optional('key-vault'))),
-      ...optionalField('certificate', reader.optional('certificate')),
-      ...optionalField('certificateVersion', reader.optional('certificate-version')),
-      ...optionalField('keyId', reader.optional('key-id')),
-      createCertificate: reader.boolean('create-certificate'),
-      policy: {
-        ...optionalField('subject', reader.optional('certificate-subject')),
-        validityMonths: reader.integer('certificate-validity-months', 1, 120) ?? 12,
-        keyType: reader.oneOf('key-type', ['RSA', 'EC'] as const),
-        keySize: Number(reader.oneOf('key-size', ['2048', '3072', '4096'] as const)) as
-          2048 | 3072 | 4096,
-        keyCurve: reader.oneOf('key-curve', ['P-256', 'P-384', 'P-521'] as const)
-      },
-      ...optionalField('caCerts', reader.optional('ca-certs'))
-    },
-    registry: {
-      ...optionalField('username', username),
-      ...optionalField('password', password),
-      ...optionalField('server', registryServer),
-      acrRegistries
-    },
-    sign: {
-      signatureFormat: reader.oneOf('signature-format', ['cose', 'jws'] as const),
-      userMetadata: reader.keyValues('user-metadata', key =>
-        key.startsWith('io.cncf.notary')
-          ? `key '${key}' is reserved by notation (io.cncf.notary.*).`
-          : undefined
-      ),
-      ...optionalField('expiry', expiry),
-      ...optionalField('timestampUrl', timestampUrl),
-      ...optionalField('timestampRootCert', timestampRootCert),
-      forceReferrersTag: reader.boolean('force-referrers-tag'),
-      pluginConfig: reader.keyValues('plugin-config', key =>
-        RESERVED_PLUGIN_CONFIG.includes(key)
-          ? `key '${key}' is set by the action (from the certificate and azure-credential); remove it.`
-          : undefined
-      ),
-      skipIfSigned: reader.boolean('skip-if-signed')
-    },
-    maxConcurrency: reader.integer('max-concurrency', 1, 32) ?? 4,
-    verify: {
-      ...optionalField('trustPolicy', reader.optional('trust-policy')),
-      // Only a name other than the default shapes the policy (and clashes with trust-policy).
-      ...optionalField('trustPolicyName', reader.given('trust-policy-name')),
-      registryScopes: reader.lines('registry-scopes'),
-      trustedIdentities: reader.lines('trusted-identities'),
-      level: reader.oneOf('verification-level', LEVELS),
-      ...optionalField(
-        'verifyTimestamp',
-        reader.optional('verify-timestamp') === undefined
-          ? undefined
-          : reader.oneOf('verify-timestamp', ['always', 'afterCertExpiry'] as const)
-      ),
-      ...optionalField('trustStore', trustStore(reader.optional('trust-store'))),
-      trustStoreCertificates: reader.lines('trust-store-certificates'),
-      userMetadata: reader.keyValues('verify-user-metadata')
-    },
-    build: {
-      ...optionalField('context', reader.optional('build-context')),
-      ...optionalField('dockerfile', reader.optional('dockerfile')),
-      args: reader.keyValues('build-args', undefined, { allowEmpty: true }),
-      secretArgs: reader.keyValues('build-secret-args', undefined, { allowEmpty: true }),
-      ...optionalField('platform', reader.optional('platform')),
-      ...optionalField('timeoutSeconds', reader.integer('build-timeout', 300, 28800))
-    },
-    ...optionalField('timeoutMinutes', reader.minutes('timeout-minutes', 360)),
-    cleanup: reader.boolean('cleanup')
+  return {
+    signatureFormat: reader.oneOf('signature-format', ['cose', 'jws'] as const),
+    userMetadata: reader.keyValues('user-metadata', key =>
+      key.startsWith('io.cncf.notary')
+        ? `key '${key}' is reserved by notation (io.cncf.notary.*).`
+        : undefined
+    ),
+    ...optionalField('expiry', expiry),
+    ...optionalField('timestampUrl', timestampUrl),
+    ...optionalField('timestampRootCert', timestampRootCert),
+    forceReferrersTag: reader.boolean('force-referrers-tag'),
+    pluginConfig: reader.keyValues('plugin-config', key =>
+      RESERVED_PLUGIN_CONFIG.includes(key)
+        ? `key '${key}' is set by the action (from the certificate and azure-credential); remove it.`
+        : undefined
+    ),
+    skipIfSigned: reader.boolean('skip-if-signed')
   }
-  for (const { value } of inputs.build.secretArgs) if (value !== '') core.setSecret(value)
-  checkAzureIds(inputs.azure)
-  // AZURE_AUTHORITY_HOST set by an earlier step must not redirect a sign-in: for a step set up for
-  // Azure it is refused here, before anything is downloaded or requested; any other step checks it
-  // before its first sign-in, if one happens (createAzureIdentity).
-  if (setUpForAzure(inputs)) {
-    resolveAuthority(inputs.azure.authorityHost, process.env['AZURE_AUTHORITY_HOST'])
-  }
-  const keyId = inputs.keyVault.keyId === undefined ? undefined : parseKeyId(inputs.keyVault.keyId)
-  if (keyId) checkVaultHost(new URL(keyId.vaultUrl), 'key-id')
+}
 
-  if (
-    inputs.keyVault.certificate !== undefined &&
-    !/^[0-9a-zA-Z-]{1,127}$/.test(inputs.keyVault.certificate)
-  ) {
+function readAzure(reader: InputReader): AzureOptions {
+  const authorityInput = reader.optional('azure-authority-host')
+  const authorityHost =
+    authorityInput === undefined ? undefined : parseAuthorityInput(authorityInput)
+  const azure: AzureOptions = {
+    credential: reader.oneOf('azure-credential', CREDENTIALS),
+    ...optionalField('clientId', reader.optional('azure-client-id')),
+    ...optionalField('tenantId', reader.optional('azure-tenant-id')),
+    ...optionalField('authorityHost', authorityHost),
+    ...optionalField('subscriptionId', reader.optional('azure-subscription-id')),
+    ...optionalField('resourceGroup', reader.optional('resource-group'))
+  }
+  checkAzureIds(azure)
+  return azure
+}
+
+function readKeyVault(reader: InputReader): KeyVaultOptions {
+  const keyVault: KeyVaultOptions = {
+    ...optionalField('vaultUrl', vaultUrl(reader.optional('key-vault'))),
+    ...optionalField('certificate', reader.optional('certificate')),
+    ...optionalField('certificateVersion', reader.optional('certificate-version')),
+    ...optionalField('keyId', reader.optional('key-id')),
+    createCertificate: reader.boolean('create-certificate'),
+    policy: {
+      ...optionalField('subject', reader.optional('certificate-subject')),
+      validityMonths: reader.integer('certificate-validity-months', 1, 120) ?? 12,
+      keyType: reader.oneOf('key-type', ['RSA', 'EC'] as const),
+      keySize: Number(reader.oneOf('key-size', ['2048', '3072', '4096'] as const)) as
+        2048 | 3072 | 4096,
+      keyCurve: reader.oneOf('key-curve', ['P-256', 'P-384', 'P-521'] as const)
+    },
+    ...optionalField('caCerts', reader.optional('ca-certs'))
+  }
+  if (keyVault.keyId !== undefined) {
+    checkVaultHost(new URL(parseKeyId(keyVault.keyId).vaultUrl), 'key-id')
+  }
+  if (keyVault.certificate !== undefined && !/^[0-9a-zA-Z-]{1,127}$/.test(keyVault.certificate)) {
     throw new InputError(
       'certificate',
-      `'${inputs.keyVault.certificate}' is not a Key Vault certificate name (letters, digits, hyphens).`
+      `'${keyVault.certificate}' is not a Key Vault certificate name (letters, digits, hyphens).`
     )
   }
   if (
-    inputs.keyVault.certificateVersion !== undefined &&
-    !/^[0-9a-f]{32}$/i.test(inputs.keyVault.certificateVersion)
+    keyVault.certificateVersion !== undefined &&
+    !/^[0-9a-f]{32}$/i.test(keyVault.certificateVersion)
   ) {
     throw new InputError('certificate-version', 'must be a Key Vault version: 32 hex characters.')
   }
-
-  const subject = inputs.keyVault.policy.subject
+  const subject = keyVault.policy.subject
   const subjectProblems = subject === undefined ? [] : checkNotaryDN(subject).problems
   if (subjectProblems.length > 0) {
     throw new InputError(
@@ -675,20 +681,52 @@ export function getInputs(read: Reader = envReader): Inputs {
       `${subjectProblems.join(' ')} notation's trusted identities need it (e.g. CN=example.com,O=Example,L=Seattle,ST=WA,C=US).`
     )
   }
+  return keyVault
+}
 
-  checkCommandRequirements(inputs)
-  if (
-    keyId &&
-    inputs.keyVault.vaultUrl !== undefined &&
-    keyId.vaultUrl !== inputs.keyVault.vaultUrl
-  ) {
+/** key-id and key-vault, when both are given, name one vault. */
+function checkKeyIdVault(keyVault: KeyVaultOptions): void {
+  if (keyVault.keyId === undefined || keyVault.vaultUrl === undefined) return
+  const keyId = parseKeyId(keyVault.keyId)
+  if (keyId.vaultUrl !== keyVault.vaultUrl) {
     throw new InputError(
       'key-id',
-      `belongs to ${keyId.vaultUrl}, not to key-vault ${inputs.keyVault.vaultUrl}; give one of them, or both of one vault.`
+      `belongs to ${keyId.vaultUrl}, not to key-vault ${keyVault.vaultUrl}; give one of them, or both of one vault.`
     )
   }
-  checkGeneratedPolicyInputs(inputs.verify)
-  return inputs
+}
+
+function readVerify(reader: InputReader): Inputs['verify'] {
+  return {
+    ...optionalField('trustPolicy', reader.optional('trust-policy')),
+    // Only a name other than the default shapes the policy (and clashes with trust-policy).
+    ...optionalField('trustPolicyName', reader.given('trust-policy-name')),
+    registryScopes: reader.lines('registry-scopes'),
+    trustedIdentities: reader.lines('trusted-identities'),
+    level: reader.oneOf('verification-level', LEVELS),
+    ...optionalField(
+      'verifyTimestamp',
+      reader.optional('verify-timestamp') === undefined
+        ? undefined
+        : reader.oneOf('verify-timestamp', ['always', 'afterCertExpiry'] as const)
+    ),
+    ...optionalField('trustStore', trustStore(reader.optional('trust-store'))),
+    trustStoreCertificates: reader.lines('trust-store-certificates'),
+    userMetadata: reader.keyValues('verify-user-metadata')
+  }
+}
+
+function readBuild(reader: InputReader): BuildSettings {
+  const build: BuildSettings = {
+    ...optionalField('context', reader.optional('build-context')),
+    ...optionalField('dockerfile', reader.optional('dockerfile')),
+    args: reader.keyValues('build-args', undefined, { allowEmpty: true }),
+    secretArgs: reader.keyValues('build-secret-args', undefined, { allowEmpty: true }),
+    ...optionalField('platform', reader.optional('platform')),
+    ...optionalField('timeoutSeconds', reader.integer('build-timeout', 300, 28800))
+  }
+  for (const { value } of build.secretArgs) if (value !== '') core.setSecret(value)
+  return build
 }
 
 /**
