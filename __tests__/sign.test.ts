@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import tls from 'node:tls'
@@ -27,12 +25,6 @@ import {
 } from '../src/notation.ts'
 import { ACR_REFRESH_TOKEN_USERNAME, exchangeAcrRefreshToken } from '../src/registry.ts'
 import {
-  createDefaultHttpClient,
-  createHttpHeaders,
-  createPipelineFromOptions,
-  createPipelineRequest
-} from '@azure/core-rest-pipeline'
-import {
   SIGN_ATTEMPTS,
   isTransientSignFailure,
   pickSignature,
@@ -50,8 +42,6 @@ import type {
   ResolvedImage,
   SigningCertificate
 } from '../src/types.ts'
-import { azureCoreRetryDelay, azureCoreRetryPolicy } from './fixtures/azure-kv/retry.ts'
-import { RegistryClient, orasRetryWait } from './fixtures/notation/registry.ts'
 import { fetchManifest } from './stack/images.ts'
 import { startStack, type Stack } from './stack/stack.ts'
 import { installAzureKvStandin, readAzureKvLog } from './support/azure-kv.ts'
@@ -368,223 +358,6 @@ describe('notation helpers', () => {
       'Signing failed for 2 of 3 images:\n  r/b@sha256:2: boom\n  c: resolve failed'
     )
     assert.equal(signFailureMessage([results[0]!]), undefined)
-  })
-})
-
-// ---------------------------------------------------------------------------------------------
-// The stand-ins' own retries: oras-go's transport in notation, Azure.Core's policy in the plugin
-
-/** A local HTTP server answering each call with the next of `answers` (the last one repeats). */
-async function answering(
-  answers: ((res: http.ServerResponse) => void)[]
-): Promise<{ origin: string; calls: () => number; close(): Promise<void> }> {
-  let calls = 0
-  const server = http.createServer((req, res) => {
-    req.resume()
-    answers[Math.min(calls++, answers.length - 1)]!(res)
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    calls: () => calls,
-    close: () =>
-      new Promise(resolve => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
-}
-
-const MANIFEST = Buffer.from(
-  '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}'
-)
-const manifestAnswer = (res: http.ServerResponse): void => {
-  res.writeHead(200, {
-    'content-type': 'application/vnd.oci.image.manifest.v1+json',
-    'content-length': String(MANIFEST.length)
-  })
-  res.end(MANIFEST)
-}
-const status =
-  (code: number, headers: Record<string, string> = {}) =>
-  (res: http.ServerResponse): void => {
-    res.writeHead(code, { 'content-type': 'application/json', ...headers })
-    res.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `status ${code}` }] }))
-  }
-/** Headers promising the whole body, half of it, then the connection dropped. */
-const cutShort = (res: http.ServerResponse): void => {
-  res.writeHead(200, { 'content-length': String(MANIFEST.length) })
-  res.write(MANIFEST.subarray(0, 10), () => res.destroy())
-}
-const reset = (res: http.ServerResponse): void => void res.socket?.destroy()
-
-describe("the notation stand-in's registry client: oras-go's retry transport", () => {
-  const client = (origin: string, retry = true): RegistryClient =>
-    new RegistryClient(
-      { registry: new URL(origin).host, repository: 'app', reference: 'v1' },
-      true,
-      null,
-      { retry, waitScale: 0.01 }
-    )
-
-  test("DefaultPolicy: 5 retries; 408, 429 and 5xx; of errors only timeouts; 250 ms x 2^n +-10 % in [200 ms, 3 s]; a 429's Retry-After", () => {
-    for (const code of [408, 429, 500, 501, 502, 503, 504, 599])
-      assert.ok(orasRetryWait(0, { status: code }, () => 0) > 0, String(code))
-    for (const code of [200, 201, 400, 401, 403, 404, 409])
-      assert.equal(orasRetryWait(0, { status: code }), -1, String(code))
-    assert.equal(
-      orasRetryWait(4, { status: 500 }, () => 0),
-      3000,
-      'capped at MaxWait'
-    )
-    assert.equal(orasRetryWait(5, { status: 500 }), -1, 'MaxRetry 5')
-    assert.equal(
-      orasRetryWait(0, { status: 500 }, () => 0),
-      225
-    )
-    assert.equal(
-      orasRetryWait(0, { status: 500 }, () => 0.999),
-      274
-    )
-    assert.equal(
-      orasRetryWait(2, { status: 503 }, () => 0.5),
-      1000
-    )
-    assert.equal(orasRetryWait(0, { status: 429, retryAfter: '2' }), 2000)
-    assert.equal(orasRetryWait(0, { status: 429, retryAfter: '30' }), 3000, 'held within MaxWait')
-    assert.equal(
-      orasRetryWait(0, { status: 503, retryAfter: '2' }, () => 0),
-      225,
-      'only on 429'
-    )
-    assert.equal(
-      orasRetryWait(0, { status: 429, retryAfter: 'Wed, 21 Oct 2015 07:28:00 GMT' }, () => 0),
-      225,
-      'whole seconds only'
-    )
-    const resetError = new TypeError('fetch failed', {
-      cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
-    })
-    const closed = new TypeError('fetch failed', {
-      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
-    })
-    const dialTimeout = new TypeError('fetch failed', {
-      cause: Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' })
-    })
-    assert.equal(orasRetryWait(0, { error: resetError }), -1)
-    assert.equal(orasRetryWait(0, { error: closed }), -1)
-    assert.equal(
-      orasRetryWait(0, { error: dialTimeout }, () => 0),
-      225
-    )
-  })
-
-  test('statuses are retried until an answer; under -d the first answer stands', async () => {
-    const server = await answering([
-      status(500),
-      status(503),
-      status(429, { 'retry-after': '1' }),
-      manifestAnswer
-    ])
-    try {
-      const got = await client(server.origin).fetchManifest('v1')
-      assert.deepEqual(got?.body, MANIFEST)
-      assert.equal(server.calls(), 4)
-    } finally {
-      await server.close()
-    }
-    const debug = await answering([status(503), manifestAnswer])
-    try {
-      await assert.rejects(
-        client(debug.origin, false).fetchManifest('v1'),
-        /response status code 503/
-      )
-      assert.equal(debug.calls(), 1)
-    } finally {
-      await debug.close()
-    }
-    const always = await answering([status(502)])
-    try {
-      await assert.rejects(client(always.origin).fetchManifest('v1'), /response status code 502/)
-      assert.equal(always.calls(), 6, 'the first try and 5 retries')
-    } finally {
-      await always.close()
-    }
-  })
-
-  test("a reset and a body cut short after the headers are not retried; Go's texts", async () => {
-    const server = await answering([reset, manifestAnswer])
-    try {
-      await assert.rejects(client(server.origin).fetchManifest('v1'), (e: Error) =>
-        /^Get "http:\/\/127\.0\.0\.1:\d+\/v2\/app\/manifests\/v1": (EOF|read: connection reset by peer)$/.test(
-          e.message
-        )
-      )
-      assert.equal(server.calls(), 1)
-    } finally {
-      await server.close()
-    }
-    const cut = await answering([cutShort, manifestAnswer])
-    try {
-      await assert.rejects(client(cut.origin).fetchManifest('v1'), /^Error: unexpected EOF$/)
-      assert.equal(cut.calls(), 1)
-    } finally {
-      await cut.close()
-    }
-  })
-})
-
-describe("the azure-kv stand-in's retries: Azure.Core's RetryPolicy", () => {
-  test('3 retries; 408, 429, 500, 502, 503, 504 and transport failures; 800 ms x 2^(n-1) jittered; Retry-After', () => {
-    const headers = (h: Record<string, string>) => createHttpHeaders(h)
-    for (const code of [408, 429, 500, 502, 503, 504])
-      assert.ok(azureCoreRetryDelay(1, { status: code }) !== undefined, String(code))
-    for (const code of [400, 401, 403, 404, 409, 501, 505])
-      assert.equal(azureCoreRetryDelay(1, { status: code }), undefined, String(code))
-    assert.equal(
-      azureCoreRetryDelay(1, {}, () => 0),
-      640,
-      'a transport failure: 0.8 x 800 ms'
-    )
-    assert.equal(
-      azureCoreRetryDelay(2, {}, () => 0.5),
-      1600
-    )
-    assert.equal(
-      azureCoreRetryDelay(3, { status: 503 }, () => 0),
-      2560
-    )
-    assert.equal(azureCoreRetryDelay(4, { status: 503 }), undefined, 'MaxRetries 3')
-    const retryAfter = { status: 429, headers: headers({ 'retry-after': '2' }) }
-    assert.equal(
-      azureCoreRetryDelay(1, retryAfter, () => 0),
-      2000
-    )
-    const ms = { status: 500, headers: headers({ 'retry-after-ms': '1500' }) }
-    assert.equal(
-      azureCoreRetryDelay(1, ms, () => 0),
-      1500,
-      'any retriable status'
-    )
-  })
-
-  test('in a JS SDK pipeline a body cut short is tried again (buffered inside the retry loop)', async () => {
-    const server = await answering([cutShort, manifestAnswer])
-    try {
-      const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 } })
-      pipeline.addPolicy(azureCoreRetryPolicy())
-      const request = createPipelineRequest({
-        url: `${server.origin}/x`,
-        allowInsecureConnection: true
-      })
-      const response = await pipeline.sendRequest(createDefaultHttpClient(), request)
-      assert.equal(response.status, 200)
-      assert.equal(response.bodyAsText, MANIFEST.toString())
-      assert.equal(server.calls(), 2)
-    } finally {
-      await server.close()
-    }
   })
 })
 
