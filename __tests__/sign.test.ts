@@ -906,7 +906,7 @@ describe('signImages against the stack, with the real notation', { skip: skipSta
 
   test('a transient push failure: the registry is inspected before signing again, and the image is signed once', async () => {
     const server = stack.registry.server
-    const [calm, lost, landed, refused] = await pushImages('transient', 4)
+    const [calm, lost, blind, landed, refused] = await pushImages('transient', 5)
     const signOnce = async (image: ResolvedImage) => {
       const from = notation.readLog().length
       const { results, output } = await sign([image], context(notation.path, baseInputs()))
@@ -938,6 +938,23 @@ describe('signImages against the stack, with the real notation', { skip: skipSta
     assert.equal(server.calls.filter(c => c.fault === 'status').length, 1)
     assert.deepEqual(await referrerDigests(lost!), [first.result.signatureDigest])
     assert.equal((await inspect(lost!.reference)).length, 1)
+
+    // 1b. The PUT answers 500 and so does the inspect after it (its HEAD, the next manifest call):
+    // notation retries neither; the action inspects again, finds nothing, and signs again.
+    server.reset()
+    server.inject({
+      route: 'registry.manifests',
+      kind: 'status',
+      status: 500,
+      calls: [signaturePut, signaturePut + 1]
+    })
+    const again = await signOnce(blind!)
+    assert.equal(again.result.error, undefined, again.output)
+    assert.equal(again.result.signed, true)
+    assert.equal(again.runs.length, 2, 'signed again once')
+    assert.match(again.output, /notation inspect failed transiently \(.*response status code 500/)
+    assert.equal(server.calls.filter(c => c.fault === 'status').length, 2)
+    assert.deepEqual(await referrerDigests(blind!), [again.result.signatureDigest])
 
     // 2. The referrers index PUT lands, but its answer is cut (the connection drops): notation
     // fails; the signature is there, so it is reported, and notation does not sign again.
