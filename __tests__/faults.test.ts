@@ -4,13 +4,13 @@
 // with that message. Plus timeout-minutes ending a hanging notation. Every row lands in
 // .tmp/reliability/faults.json (see support/reliability-report.ts).
 //
-// Who retries what is modelled on the real programs: notation 1.3.2 retries none of its registry
-// calls, the plugin's Key Vault calls go through Azure.Core's RetryPolicy (statuses, resets and
-// bodies cut short), and the action signs again, after looking for the signature, when notation
-// fails transiently (and runs inspect and verify again while they fail transiently).
+// Who retries what is modelled on the real programs: notation's registry calls go through oras-go's
+// retry transport (statuses, not dropped connections), the plugin's Key Vault calls through
+// Azure.Core's RetryPolicy (statuses, resets and bodies cut short), and the action signs again,
+// after looking for the signature, when notation fails transiently.
 //
-// Time: NOTATION_AKV_RETRY_BASE_MS=50 shortens the action's own back-off; the plugin keeps
-// Azure.Core's default waits. Transient
+// Time: NOTATION_AKV_RETRY_BASE_MS=50 shortens the action's own back-off, and (through the notation
+// wrapper) the stand-in's oras-go waits; the plugin keeps Azure.Core's default waits. Transient
 // faults on the paths one run crosses are injected in that same run (each route counts its own
 // calls), refusals get one run each.
 import assert from 'node:assert/strict'
@@ -484,26 +484,20 @@ registryDescribe('faults on every network path, end to end', () => {
     // ---------------------------------------------------------------------------------------------
     // notation's own registry calls (the stand-in models notation's client, not the action's).
 
-    test("notation's own registry calls: transient faults fail notation and the action signs again; a refusal fails at once", async () => {
-      // registry.uploads call 1 is the POST that starts the envelope's upload. notation 1.3.2
-      // retries no registry request: a 429, a 5xx, a reset or a cut answer (the POST's has no body,
-      // so the cut drops the connection before the headers) fails notation, and the action, finding
+    test("notation's own registry calls: statuses retried by notation, dropped connections by the action's second sign; a refusal fails at once", async () => {
+      // registry.uploads call 1 is the POST that starts the envelope's upload. oras-go's transport
+      // (as notation uses it) retries 429 and 5xx; a reset, or a cut answer (the POST's has no body,
+      // so the cut drops the connection before the headers), fails notation, and the action, finding
       // no new signature, signs again.
       const route = 'registry.uploads'
       const server = e2e.stack.registry.server
       const expected: Record<string, { runs: number; by: string }> = {
         [`latency ${LATENCY_MS} ms`]: { runs: 1, by: 'waited out' },
-        '429 Retry-After: 1': {
-          runs: 2,
-          by: 'action: notation failed (it retries no registry request); no signature attached, signed again'
-        },
-        '500 then 503': {
-          runs: 3,
-          by: 'action: notation failed twice; no signature attached, signed again twice'
-        },
+        '429 Retry-After: 1': { runs: 1, by: "notation (oras-go's retry transport)" },
+        '500 then 503': { runs: 1, by: "notation (oras-go's retry transport)" },
         reset: {
           runs: 2,
-          by: 'action: notation failed (it retries no registry request); no signature attached, signed again'
+          by: 'action: notation failed (oras-go does not retry a dropped connection); no signature attached, signed again'
         },
         truncate: {
           runs: 2,
