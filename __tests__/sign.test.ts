@@ -5,11 +5,12 @@
 // Key Vault answers); only a notation lying about its result is a script (real notation does not).
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import tls from 'node:tls'
 import { after, before, describe, test } from 'node:test'
+import * as tar from 'tar'
 import { acrAccessToken, createAzureIdentity, type AzureIdentity } from '../src/azure.ts'
 import { InputError } from '../src/errors.ts'
 import type { Inputs } from '../src/inputs.ts'
@@ -47,7 +48,7 @@ import { startStack, type Stack } from './stack/stack.ts'
 import { installAzureKvStandin, readAzureKvLog } from './support/azure-kv.ts'
 import { captureOutput } from './support/capture.ts'
 import {
-  loggingWrapper,
+  packRealNotationArchive,
   readRealCalls,
   requireRealNotation,
   skipWithoutRealNotation,
@@ -431,17 +432,18 @@ interface InstalledNotation {
   readLog(): RealCall[]
 }
 
-/** The real notation, installed as the action installs a release: `notation` in a bin folder. */
+/**
+ * The real notation, installed as the action installs a release: the release-like archive of the
+ * e2e tests (the logging wrapper as `notation`, the real binary beside it) unpacked in a bin folder.
+ */
 async function installRealNotation(dir: string): Promise<InstalledNotation> {
-  const real = await requireRealNotation()
   const binDir = path.join(dir, 'bin')
   const logDir = path.join(dir, 'notation-calls')
   await mkdir(binDir, { recursive: true })
-  await mkdir(logDir, { recursive: true })
-  await symlink(real.path, path.join(binDir, 'notation.bin'))
-  const wrapper = path.join(binDir, 'notation')
-  await writeFile(wrapper, loggingWrapper(logDir), { mode: 0o755 })
-  return { path: wrapper, logDir, readLog: () => readRealCalls(logDir) }
+  const archive = await packRealNotationArchive(dir, await requireRealNotation(), logDir)
+  await tar.x({ file: archive.file, cwd: binDir })
+  await rm(archive.file)
+  return { path: path.join(binDir, 'notation'), logDir, readLog: () => readRealCalls(logDir) }
 }
 
 /**

@@ -152,10 +152,10 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
 /**
  * The wrapper packed as `notation`: it records the call (arguments, cwd, variable names) in
- * `logDir`, then `exec`s the real binary beside it (`notation.bin`), so the process the action
- * starts, waits for and signals is the real notation itself.
+ * `logDir`, then `exec`s the real binary packed beside it, so the process the action starts, waits
+ * for and signals is the real notation itself.
  */
-export function loggingWrapper(logDir: string): string {
+function loggingWrapper(logDir: string): string {
   return [
     '#!/bin/sh',
     '# Test wrapper: records this call, then becomes the real notation packed beside it.',
