@@ -1195,7 +1195,6 @@ describe('signImages against the stack, with the real notation', { skip: skipSta
     assert.ok(html.includes(`<td><code>${results[0]!.signatureDigest}</code></td>`))
     assert.ok(html.includes(`<code>${selfSigned.keyId}</code>`))
     assert.ok(html.includes(SUBJECT))
-    assert.ok(html.includes('❌ failed to sign with the plugin azure-kv: '), html)
     assert.ok(html.includes('refused &lt;script&gt;'), 'errors are escaped')
     assert.ok(!html.includes('<script>'))
     assert.ok(html.includes('&lt;registry&gt;/&lt;repository&gt;@&lt;digest&gt;'))

@@ -3,11 +3,11 @@
 // plus what the action reads back from it (the `Error:` line, `inspect -o json`) and which flags
 // need which notation version.
 import { spawn } from 'node:child_process'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { ActionError, InputError } from './errors.ts'
 import type { Inputs } from './inputs.ts'
 import { DIGEST } from './reference.ts'
 import { DEFAULT_RETRY, backoffDelay } from './retry.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { RegistryCredential } from './types.ts'
 import { splitLines } from './untrusted.ts'
 
