@@ -2,6 +2,14 @@
 // notation runs it: the installed wrapper, the request on stdin, a controlled environment.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest
+} from '@azure/core-rest-pipeline'
 import { X509Certificate, constants, createHash, verify } from 'node:crypto'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -17,6 +25,7 @@ import {
   readAzureKvLog,
   runPlugin
 } from './support/azure-kv.ts'
+import { azureCoreRetryDelay, azureCoreRetryPolicy } from './fixtures/azure-kv/retry.ts'
 
 const PAYLOAD = Buffer.from('{"targetArtifact":{"digest":"sha256:' + 'ab'.repeat(32) + '"}}')
 
@@ -379,5 +388,99 @@ describe('azure-kv stand-in', () => {
     assert.ok(((await stat(exe)).mode & 0o111) !== 0)
     const run = await runPlugin(exe, 'get-plugin-metadata', {}, { PATH: noAzPath })
     assert.equal(run.json?.name, 'azure-kv')
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The stand-in's retries: Azure.Core's policy (the real plugin's SDK), in a JS SDK pipeline
+
+/** A local HTTP server answering each call with the next of `answers` (the last one repeats). */
+async function answering(
+  answers: ((res: http.ServerResponse) => void)[]
+): Promise<{ origin: string; calls: () => number; close(): Promise<void> }> {
+  let calls = 0
+  const server = http.createServer((req, res) => {
+    req.resume()
+    answers[Math.min(calls++, answers.length - 1)]!(res)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    calls: () => calls,
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+const MANIFEST = Buffer.from(
+  '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}'
+)
+const manifestAnswer = (res: http.ServerResponse): void => {
+  res.writeHead(200, {
+    'content-type': 'application/vnd.oci.image.manifest.v1+json',
+    'content-length': String(MANIFEST.length)
+  })
+  res.end(MANIFEST)
+}
+/** Headers promising the whole body, half of it, then the connection dropped. */
+const cutShort = (res: http.ServerResponse): void => {
+  res.writeHead(200, { 'content-length': String(MANIFEST.length) })
+  res.write(MANIFEST.subarray(0, 10), () => res.destroy())
+}
+
+describe("the azure-kv stand-in's retries: Azure.Core's RetryPolicy", () => {
+  test('3 retries; 408, 429, 500, 502, 503, 504 and transport failures; 800 ms x 2^(n-1) jittered; Retry-After', () => {
+    const headers = (h: Record<string, string>) => createHttpHeaders(h)
+    for (const code of [408, 429, 500, 502, 503, 504])
+      assert.ok(azureCoreRetryDelay(1, { status: code }) !== undefined, String(code))
+    for (const code of [400, 401, 403, 404, 409, 501, 505])
+      assert.equal(azureCoreRetryDelay(1, { status: code }), undefined, String(code))
+    assert.equal(
+      azureCoreRetryDelay(1, {}, () => 0),
+      640,
+      'a transport failure: 0.8 x 800 ms'
+    )
+    assert.equal(
+      azureCoreRetryDelay(2, {}, () => 0.5),
+      1600
+    )
+    assert.equal(
+      azureCoreRetryDelay(3, { status: 503 }, () => 0),
+      2560
+    )
+    assert.equal(azureCoreRetryDelay(4, { status: 503 }), undefined, 'MaxRetries 3')
+    const retryAfter = { status: 429, headers: headers({ 'retry-after': '2' }) }
+    assert.equal(
+      azureCoreRetryDelay(1, retryAfter, () => 0),
+      2000
+    )
+    const ms = { status: 500, headers: headers({ 'retry-after-ms': '1500' }) }
+    assert.equal(
+      azureCoreRetryDelay(1, ms, () => 0),
+      1500,
+      'any retriable status'
+    )
+  })
+
+  test('in a JS SDK pipeline a body cut short is tried again (buffered inside the retry loop)', async () => {
+    const server = await answering([cutShort, manifestAnswer])
+    try {
+      const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 } })
+      pipeline.addPolicy(azureCoreRetryPolicy())
+      const request = createPipelineRequest({
+        url: `${server.origin}/x`,
+        allowInsecureConnection: true
+      })
+      const response = await pipeline.sendRequest(createDefaultHttpClient(), request)
+      assert.equal(response.status, 200)
+      assert.equal(response.bodyAsText, MANIFEST.toString())
+      assert.equal(server.calls(), 2)
+    } finally {
+      await server.close()
+    }
   })
 })
