@@ -221,6 +221,32 @@ registryDescribe('ARM and blob storage: errors name host and cause, answers boun
   )
 
   registryTest(
+    'ARM resets every status read after the run started: the step stops after 6 polls, names the host and the cause, and cancels the run',
+    async () => {
+      e2e.stack.arm.scriptNextRun({ queuedPolls: 0, runningPolls: 100_000 })
+      e2e.stack.arm.server.inject({
+        route: 'arm.runs.get',
+        kind: 'reset',
+        calls: Array.from({ length: 200 }, (_, i) => i + 2)
+      })
+      const { run, error, seconds } = await failedBuild('status-unreadable')
+      const runId = [...e2e.stack.arm.runs.keys()][0] ?? ''
+      assert.match(
+        error,
+        new RegExp(
+          `Reading ACR Tasks run ${runId} on registry 'stackacr' failed 6 polls in a row: ${e2e.stack.arm.server.host.replace(/\./g, '\\.')}: connection reset \\(ECONNRESET\\)`
+        )
+      )
+      assert.ok(e2e.stack.arm.runs.get(runId)?.canceled, 'the run it could not see was canceled')
+      assert.ok(
+        warningsOf(run).some(w => w.startsWith(`Canceled ACR Tasks run ${runId}`)),
+        run.stdout
+      )
+      assert.ok(seconds < 90, `${seconds} s (not build-timeout's hour)`)
+    }
+  )
+
+  registryTest(
     'blob storage refuses the upload: its host and "connection refused", no run started',
     async () => {
       const port = await freePort()

@@ -42,6 +42,12 @@ const STDOUT_HIGH_WATER = 256 * 1024
  */
 export const CANCEL_TIMEOUT_MS = 7000
 const RUN_ID = /^[a-z0-9]{1,64}$/
+/**
+ * Polls in a row whose status read failed (each already retried by the SDK) before the action
+ * stops waiting for a run it cannot see: about a minute and a half of ARM unreachable, not the
+ * whole build-timeout.
+ */
+export const MAX_FAILED_POLLS = 6
 /** Per ranged read of the run log (at most LOG_RANGE_BYTES). */
 export const LOG_READ_TIMEOUT_MS = 30_000
 
@@ -816,18 +822,22 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const deadline = Date.now() + timeoutSeconds * 1000 + timing.graceMs
 
     let run: RunLike = queued
+    /** The last error reading the run's status, when it could not be read poll after poll. */
+    let unreadable: unknown
     // No stop-commands window around the log: each line is inert instead, so a secret masked while
     // the log streams (the log link's SAS, a token the SDK renews) is masked (see untrusted.ts).
     const outcome = await core.group(
       `ACR Tasks run ${runId}`,
-      async (): Promise<'done' | 'aborted' | 'deadline'> => {
+      async (): Promise<'done' | 'aborted' | 'deadline' | 'unreadable'> => {
         let delay = timing.pollMs
+        let failedPolls = 0
         try {
           for (;;) {
             if (signal?.aborted) return 'aborted'
             if (Date.now() > deadline) return 'deadline'
             try {
               run = await client.runs.get(rg, reg, runId, abort)
+              failedPolls = 0
             } catch (error) {
               if (isAbort(error) || signal?.aborted) throw error
               const rest = isRestError(error) ? error : undefined
@@ -835,6 +845,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
                 throw armError(`Reading ACR Tasks run ${runId}`, error)
               }
               core.debug(`reading run ${runId}: ${armDetail(error)}`)
+              if (++failedPolls >= MAX_FAILED_POLLS) {
+                unreadable = error
+                return 'unreadable'
+              }
             }
             await log.pull()
             if (FINAL_STATUSES.has((run.status ?? '').toLowerCase())) {
@@ -863,6 +877,17 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       await cancel(why)
       throw new BuildStoppedError(
         `${why.replace(/\.$/, '')}: ACR Tasks run ${runId} on registry '${reg}' was stopped (see the warning above for whether it was canceled).`
+      )
+    }
+    if (outcome === 'unreadable') {
+      await cancel('its status could not be read')
+      const failed = armError(
+        `Reading ACR Tasks run ${runId} on registry '${reg}' failed ${MAX_FAILED_POLLS} polls in a row`,
+        unreadable
+      )
+      throw new ActionError(
+        `${failed.message.replace(/\.$/, '')}. See the warning above for whether the run was canceled.`,
+        { cause: unreadable }
       )
     }
     if (outcome === 'deadline') {
