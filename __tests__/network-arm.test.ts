@@ -221,6 +221,26 @@ registryDescribe('ARM and blob storage: errors name host and cause, answers boun
   )
 
   registryTest(
+    'ARM holds the scheduleRun answer past the limit: not sent again, and the step says a run may have started',
+    async () => {
+      e2e.stack.arm.server.inject({
+        route: 'arm.registries.scheduleRun',
+        kind: 'latency',
+        latencyMs: 120_000
+      })
+      const { error } = await failedBuild('schedule-hangs')
+      assert.ok(
+        error.includes(
+          `Scheduling an ACR Tasks run on registry 'stackacr': no usable answer (${e2e.stack.arm.server.host}: no complete answer within the 60 s limit per request)`
+        ),
+        error
+      )
+      assert.match(error, /not sent again/)
+      assert.equal(e2e.stack.arm.server.callCount('arm.registries.scheduleRun'), 1)
+    }
+  )
+
+  registryTest(
     'ARM resets every status read after the run started: the step stops after 6 polls, names the host and the cause, and cancels the run',
     async () => {
       e2e.stack.arm.scriptNextRun({ queuedPolls: 0, runningPolls: 100_000 })
