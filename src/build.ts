@@ -422,6 +422,11 @@ class RunLog {
         if (timeout.aborted && !this.signal?.aborted) {
           throw new ActionError(describeRequestError(error, link, LOG_READ_TIMEOUT_MS))
         }
+        // fetch says only "fetch failed": the retry line and the warning name the host and cause.
+        const ours = error instanceof ActionError || error instanceof TransientError
+        if (!ours && !this.signal?.aborted && isTransientError(error)) {
+          throw new TransientError(describeRequestError(error, link, LOG_READ_TIMEOUT_MS))
+        }
         throw error
       }
     }
@@ -583,6 +588,10 @@ async function uploadContext(
           throw new ActionError(
             `Uploading the build context: ${describeRequestError(error, url, timeoutMs)}.`
           )
+        }
+        // fetch says only "fetch failed": the retry line and the error name the host and cause.
+        if (isTransientError(error) && !signal?.aborted) {
+          throw new TransientError(describeRequestError(error, url, timeoutMs))
         }
         throw error
       }
