@@ -2,13 +2,12 @@
 // from every other reader: what notation enforces for such a document (the threat the action's
 // refusals answer), that its key matching is goFoldName's, and that the trust policy the action
 // writes for a valid given policy is one real notation imports and shows as written.
-// The binary is the one built from notation's public source for tests (SOURCE.md beside it), used
-// by path, never copied into the repository; set NOTATION_REAL_CLI to use another copy. Without it
-// (or off linux/x64) these tests are skipped, saying why.
+// The binary is the one the other tests run (support/notation-bin.ts: NOTATION_BIN, the copy built
+// from notation's public source for tests, or the official release by its pinned checksum), used by
+// path, never copied into the repository. Without one these tests are skipped, saying why.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,22 +19,11 @@ import {
   parseTrustPolicy,
   writeTrustPolicy
 } from '../../src/trust/trust-policy.ts'
-import { ROOT } from '../support/action.ts'
+import { realNotation } from '../support/notation-bin.ts'
 
-const TOOL = path.join('shared', 'tools', 'notation-1.3.2-linux-amd64', 'notation')
-/** The project root is the main checkout (../shared) or a worktree one level further down. */
-const CANDIDATES = [
-  process.env['NOTATION_REAL_CLI'],
-  path.resolve(ROOT, '..', TOOL),
-  path.resolve(ROOT, '..', '..', TOOL)
-].filter((p): p is string => p !== undefined && p !== '')
-const NOTATION = CANDIDATES.find(p => existsSync(p))
-const SKIP =
-  process.platform !== 'linux' || process.arch !== 'x64'
-    ? `the real notation test binary is linux/amd64; this is ${process.platform}/${process.arch}`
-    : NOTATION === undefined
-      ? `the real notation 1.3.2 binary is not at ${CANDIDATES.join(' or ')} (set NOTATION_REAL_CLI)`
-      : false
+const found = await realNotation()
+const NOTATION = typeof found === 'string' ? undefined : found.path
+const SKIP = typeof found === 'string' ? found : false
 
 interface Run {
   code: number

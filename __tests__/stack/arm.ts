@@ -142,7 +142,12 @@ export interface Arm {
   readonly audiencesSeen: string[]
   /** The `sig` of every SAS URL handed out (upload and log links), oldest first: for leak scans. */
   readonly issuedSasSignatures: readonly string[]
-  /** Forgets uploads, runs and queued scripts. */
+  /**
+   * Another origin for the upload or log links handed out (a storage host that refuses, presents a
+   * bad certificate or hangs); unset: this server's own blob routes. Cleared by reset().
+   */
+  readonly blobOrigins: { upload?: string; log?: string }
+  /** Forgets uploads, runs, queued scripts and blob origins. */
   reset(): void
 }
 
@@ -249,7 +254,9 @@ export function createArm(options: ArmOptions): Arm {
   const sign = (path: string, permissions: string): string =>
     createHmac('sha256', sasKey).update(`${permissions}\n${path}`).digest('base64url')
 
-  const sasUrl = (path: string, permissions: string): string => {
+  const blobOrigins: { upload?: string; log?: string } = {}
+
+  const sasUrl = (path: string, permissions: string, base = origin): string => {
     const expiry = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z')
     const query = new URLSearchParams({
       sv: '2019-02-02',
@@ -259,7 +266,7 @@ export function createArm(options: ArmOptions): Arm {
       sig: sign(path, permissions)
     })
     issuedSasSignatures.push(query.get('sig') ?? '')
-    return `${origin}${path}?${query.toString()}`
+    return `${base}${path}?${query.toString()}`
   }
 
   const checkSas = (req: StackRequest, permission: string): StackResponse | undefined => {
@@ -570,7 +577,10 @@ export function createArm(options: ArmOptions): Arm {
         const relativePath = `source/${day}/${randomUUID()}.tar.gz`
         return {
           status: 200,
-          body: { uploadUrl: sasUrl(`/blob/${relativePath}`, 'cw'), relativePath }
+          body: {
+            uploadUrl: sasUrl(`/blob/${relativePath}`, 'cw', blobOrigins.upload),
+            relativePath
+          }
         }
       }
     },
@@ -644,7 +654,7 @@ export function createArm(options: ArmOptions): Arm {
         if (!run) return armError(404, 'ResourceNotFound', `Run '${req.params.run}' was not found.`)
         return {
           status: 200,
-          body: { logLink: sasUrl(`/blob/logs/${run.runId}/rawtext.log`, 'r') }
+          body: { logLink: sasUrl(`/blob/logs/${run.runId}/rawtext.log`, 'r', blobOrigins.log) }
         }
       }
     },
@@ -764,7 +774,10 @@ export function createArm(options: ArmOptions): Arm {
     },
     audiencesSeen,
     issuedSasSignatures,
+    blobOrigins,
     reset() {
+      delete blobOrigins.upload
+      delete blobOrigins.log
       uploads.clear()
       runs.clear()
       scripts.length = 0

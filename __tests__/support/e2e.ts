@@ -43,7 +43,13 @@ export interface E2E {
   /** Runs the bundle's main step (and, with `post`, its post step) with the stack's env. */
   run(
     inputs: Record<string, string>,
-    options?: { env?: Record<string, string>; post?: boolean; onSpawn?: RunOptions['onSpawn'] }
+    options?: {
+      env?: Record<string, string>
+      post?: boolean
+      onSpawn?: RunOptions['onSpawn']
+      /** When the run is killed (default 60 s). */
+      timeoutMs?: number
+    }
   ): Promise<ActionRun>
   /** Fresh runner folders (tool cache, temp) for the next run. */
   resetRunner(): Promise<void>
@@ -138,7 +144,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
         inputs: { ...installInputs, ...inputs },
         dirs,
         env,
-        ...(runOptions.onSpawn ? { onSpawn: runOptions.onSpawn } : {})
+        ...(runOptions.onSpawn ? { onSpawn: runOptions.onSpawn } : {}),
+        ...(runOptions.timeoutMs === undefined ? {} : { timeoutMs: runOptions.timeoutMs })
       })
       if (!runOptions.post) return main
       const post = await runAction({

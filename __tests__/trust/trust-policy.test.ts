@@ -1,5 +1,5 @@
-// Trust policy: every rule notation-go 1.3.2 applies (each case is also refused by the notation
-// stand-in's validator, which mirrors notation-go), generation, reading, writing and matching.
+// Trust policy: every rule notation-go 1.3.2 applies (each case is also refused by the real notation
+// CLI's `policy import`), generation, reading, writing and matching.
 import assert from 'node:assert/strict'
 import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -35,12 +35,11 @@ import {
   signingSubjectProblems
 } from '../../src/trust/distinguished-name.ts'
 import type { ResolvedImage } from '../../src/util/types.ts'
-import {
-  decodePolicy,
-  loadPolicy,
-  validatePolicy as standinValidate
-} from '../fixtures/notation/policy.ts'
-import type { PolicyDocument } from '../fixtures/notation/policy.ts'
+import { requireRealNotation, skipWithoutRealNotation } from '../support/notation-bin.ts'
+import { importPolicy, runRealNotation } from '../support/notation-run.ts'
+
+/** Why the real-notation checks are skipped here, or false when real notation is found. */
+const noNotation = await skipWithoutRealNotation()
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 
@@ -98,7 +97,7 @@ interface RuleCase {
   rule: string
   mutate: (doc: Mutable) => void
   message: RegExp
-  /** The stand-in reports only its first error; false where we are stricter than notation. */
+  /** Real notation's `policy import` refuses it too; false where we are stricter than notation. */
   notationRefuses?: boolean
 }
 
@@ -373,23 +372,19 @@ const RULES: RuleCase[] = [
 ]
 
 describe('validateTrustPolicy', () => {
-  test('a fully valid policy has no problems (and the notation stand-in accepts it)', () => {
+  test('a fully valid policy has no problems', () => {
     const doc = validPolicy()
     assert.deepEqual(validateTrustPolicy(doc), [])
-    assert.doesNotThrow(() => standinValidate(doc as unknown as PolicyDocument))
     assert.doesNotThrow(() => assertValidTrustPolicy(doc))
   })
 
-  for (const { rule, mutate, message, notationRefuses = true } of RULES) {
+  for (const { rule, mutate, message } of RULES) {
     test(`rule: ${rule}`, () => {
-      const { doc, problems } = broken(mutate)
+      const { problems } = broken(mutate)
       assert.ok(
         problems.some(p => message.test(p)),
         `expected a problem matching ${message}, got:\n${problems.join('\n')}`
       )
-      if (notationRefuses) {
-        assert.throws(() => standinValidate(doc as unknown as PolicyDocument))
-      }
     })
   }
 
@@ -469,6 +464,29 @@ function statementJson(name: string, level = 'strict', scopes = ['*']): string {
   })
 }
 
+describe('real notation policy import agrees with each rule', { skip: noNotation }, () => {
+  test('it imports the valid policy', async () => {
+    const run = await importPolicy(
+      (await requireRealNotation()).path,
+      JSON.stringify(validPolicy())
+    )
+    assert.equal(run.code, 0, run.stderr)
+  })
+
+  for (const { rule, mutate, notationRefuses = true } of RULES) {
+    test(`rule: ${rule}${notationRefuses ? '' : ' (notation accepts it; the action is stricter)'}`, async () => {
+      const { doc } = broken(mutate)
+      const run = await importPolicy((await requireRealNotation()).path, JSON.stringify(doc))
+      if (notationRefuses) {
+        assert.equal(run.code, 1, `notation imported it:\n${run.stdout}`)
+        assert.match(run.stderr, /^Error: /m)
+      } else {
+        assert.equal(run.code, 0, run.stderr)
+      }
+    })
+  }
+})
+
 describe("keys as notation reads them (Go's encoding/json)", () => {
   const refused = async (text: string, ...messages: RegExp[]): Promise<string> => {
     let message = ''
@@ -531,8 +549,7 @@ describe("keys as notation reads them (Go's encoding/json)", () => {
       /top level: keys "trustPolicies" and "TrustPolicies" all set "trustPolicies"/,
       /the last one wins: "TrustPolicies"/
     )
-    // The notation stand-in decodes as Go does: it enforces the hidden statement.
-    assert.equal(decodePolicy(hidden).trustPolicies[0]?.name, 'hidden')
+    // Real notation enforces the hidden statement: notation-real.test.ts shows it.
   })
 
   test('inside a statement, \u017fignatureVerification is refused and shown escaped', async () => {
@@ -546,7 +563,7 @@ describe("keys as notation reads them (Go's encoding/json)", () => {
       /trustPolicies\[0\]: keys "signatureVerification" and "\\u017fignatureVerification" all set "signatureVerification"/
     )
     assert.doesNotMatch(message, /\u017f/, 'the lookalike is never printed as such')
-    assert.equal(decodePolicy(text).trustPolicies[0]?.signatureVerification.level, 'audit')
+    // Real notation reads the lookalike as signatureVerification: notation-real.test.ts shows it.
   })
 
   test('an exact duplicate key is refused, at any depth, though JSON.parse hides it', async () => {
@@ -665,16 +682,11 @@ describe("keys as notation reads them (Go's encoding/json)", () => {
       })
     )
     assert.deepEqual(canonicalTrustPolicy(canonical), canonical, 'idempotent')
-    // What Go decodes from the canonical text is the validated policy.
-    const decoded = decodePolicy(JSON.stringify(canonical))
-    assert.doesNotThrow(() => standinValidate(decoded))
-    assert.deepEqual(
-      decoded.trustPolicies.map(s => [s.name, s.signatureVerification.level, s.trustStores]),
-      [
-        ['n', 'strict', ['ca:x']],
-        ['s', 'skip', []]
-      ]
-    )
+    // Real notation imports the canonical text (and shows it as written: notation-real.test.ts).
+    if (!noNotation) {
+      const run = await importPolicy((await requireRealNotation()).path, JSON.stringify(canonical))
+      assert.equal(run.code, 0, run.stderr)
+    }
   })
 })
 
@@ -947,8 +959,14 @@ describe('parseTrustPolicy and writeTrustPolicy', () => {
     assert.equal(await readFile(victim, 'utf8'), 'untouched')
     const { readdir } = await import('node:fs/promises')
     assert.deepEqual(await readdir(config), ['trustpolicy.json'])
-    // The notation stand-in loads it as notation-go does (regular file, JSON) and accepts it.
-    standinValidate(loadPolicy(config, () => {}))
+    // Real notation loads it (a regular file, JSON) and finds it valid.
+    if (!noNotation) {
+      const notation = (await requireRealNotation()).path
+      const shown = await runRealNotation(notation, ['policy', 'show'], { configDir: config })
+      assert.equal(shown.code, 0, shown.stderr)
+      assert.equal(shown.stdout, await readFile(first, 'utf8'))
+      assert.doesNotMatch(shown.stderr, /Error|invalid/i)
+    }
   })
 })
 

@@ -26,7 +26,8 @@ import {
   writeTrustStore,
   type LoadedCertificate
 } from '../../src/trust/truststore.ts'
-import { loadTrustStore } from '../fixtures/notation/policy.ts'
+import { requireRealNotation, skipWithoutRealNotation } from '../support/notation-bin.ts'
+import { runRealNotation } from '../support/notation-run.ts'
 import { issueCertificate, type Issued } from '../stack/pki.ts'
 
 const EC = { kty: 'EC', crv: 'P-256' } as const
@@ -350,8 +351,34 @@ describe('writeTrustStore', () => {
     )
     assert.deepEqual(afterWrite, before)
     assert.deepEqual((await readdir(dir)).sort(), first.map(f => path.basename(f)).sort())
-    // The notation stand-in (notation-go's store rules) reads exactly these certificates.
-    assert.equal(loadTrustStore(config, 'ca', 'wabbit', () => {}).length, 2)
+    // Real notation lists exactly these files in the store and reads each certificate.
+    if (!(await skipWithoutRealNotation())) {
+      const notation = (await requireRealNotation()).path
+      const listed = await runRealNotation(
+        notation,
+        ['cert', 'ls', '--type', 'ca', '--store', 'wabbit'],
+        {
+          configDir: config
+        }
+      )
+      assert.equal(listed.code, 0, listed.stderr)
+      const names = listed.stdout
+        .split('\n')
+        .slice(1)
+        .filter(l => l.trim() !== '')
+        .map(l => l.trim().split(/\s+/)[2])
+      assert.deepEqual(names.sort(), first.map(f => path.basename(f)).sort())
+      for (const cert of certs) {
+        const hex = cert.fingerprint256.replace(/:/g, '').toLowerCase()
+        const shown = await runRealNotation(
+          notation,
+          ['cert', 'show', '--type', 'ca', '--store', 'wabbit', `notation-akv-action-${hex}.pem`],
+          { configDir: config }
+        )
+        assert.equal(shown.code, 0, shown.stderr)
+        assert.match(shown.stdout, new RegExp(`^SHA256 Thumbprint: ${hex}$`, 'm'))
+      }
+    }
   })
 
   test('stale files of its own pattern go; other files stay; wrong content is replaced', async () => {

@@ -6,9 +6,10 @@ import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/core-auth'
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { ArmAnswerError, boundedHttpClient } from './arm-http.ts'
 import { isGitContext, packContext } from './build-context.ts'
 import { ActionError, InputError, errorMessage } from '../util/errors.ts'
-import type { KeyValue } from '../util/types.ts'
+import { describeRequestError } from '../util/network-error.ts'
 import {
   SDK_CLIENT_OPTIONS,
   TransientError,
@@ -18,7 +19,7 @@ import {
   withRetry
 } from '../util/retry.ts'
 import { DIGEST, parseReference } from '../registry/reference.ts'
-import type { ResolvedImage } from '../util/types.ts'
+import type { KeyValue, ResolvedImage } from '../util/types.ts'
 import { inertLine, logLine, splitLines, withoutCredentials } from '../util/untrusted.ts'
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com'
@@ -40,6 +41,19 @@ const STDOUT_HIGH_WATER = 256 * 1024
  */
 export const CANCEL_TIMEOUT_MS = 7000
 const RUN_ID = /^[a-z0-9]{1,64}$/
+/**
+ * Polls in a row whose status read failed (each already retried by the SDK) before the action
+ * stops waiting for a run it cannot see: about a minute and a half of ARM unreachable, not the
+ * whole build-timeout.
+ */
+export const MAX_FAILED_POLLS = 6
+/** Per ranged read of the run log (at most LOG_RANGE_BYTES). */
+export const LOG_READ_TIMEOUT_MS = 30_000
+
+/** The context upload's time limit: 30 s, plus 1 s per MiB (a link slower than 1 MiB/s is not waited for). */
+export function uploadTimeoutMs(bytes: number): number {
+  return 30_000 + Math.ceil(bytes / (1024 * 1024)) * 1000
+}
 
 // ---------------------------------------------------------------------------------------------
 // Validation: everything the inputs can get wrong, before any network call.
@@ -308,6 +322,7 @@ interface RestErrorLike {
   statusCode?: number
   code?: string
   message: string
+  request?: { url?: string }
 }
 
 function isRestError(error: unknown): error is RestErrorLike {
@@ -318,14 +333,26 @@ function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')
 }
 
+/**
+ * What went wrong with an ARM call, in words: the status and ARM's message for an answer; for no
+ * answer, the host and the cause (refused, name not found, TLS error and its code, a limit).
+ */
+function armDetail(error: unknown): string {
+  if (error instanceof ArmAnswerError) return error.message
+  if (isRestError(error) && error.statusCode !== undefined) {
+    const code = error.code === undefined ? '' : ` ${error.code}`
+    return `HTTP ${error.statusCode}${code}: ${error.message}`
+  }
+  const url = isRestError(error) ? error.request?.url : undefined
+  return url === undefined ? errorMessage(error) : describeRequestError(error, url)
+}
+
 /** An SDK failure as one line the user can act on. */
 function armError(what: string, error: unknown): Error {
   if (error instanceof ActionError || error instanceof InputError || isAbort(error)) {
     return error as Error
   }
-  if (!isRestError(error))
-    return new ActionError(`${what}: ${errorMessage(error)}`, { cause: error })
-  const status = error.statusCode ?? 0
+  const status = isRestError(error) ? (error.statusCode ?? 0) : 0
   let hint = ''
   if (status === 401) {
     hint =
@@ -336,10 +363,7 @@ function armError(what: string, error: unknown): Error {
       'including Microsoft.ContainerRegistry/registries/listBuildSourceUploadUrl/action, ' +
       'scheduleRun/action, runs/read and runs/listLogSasUrl/action.'
   }
-  const code = error.code === undefined ? '' : ` ${error.code}`
-  return new ActionError(`${what}: HTTP ${status}${code}: ${error.message}${hint}`, {
-    cause: error
-  })
+  return new ActionError(`${what}: ${armDetail(error)}${hint}`, { cause: error })
 }
 
 interface RunLike {
@@ -373,38 +397,55 @@ class RunLog {
     /** Reads the next range; true when there may be more right away. */
     const attempt = async (): Promise<boolean> => {
       this.link ??= await this.getLink()
-      const range = `bytes=${this.offset}-${this.offset + LOG_RANGE_BYTES - 1}`
-      const response = await fetch(this.link, {
-        headers: { 'x-ms-range': range, 'x-ms-version': '2020-04-08' },
-        ...(this.signal === undefined ? {} : { signal: this.signal })
-      })
-      if (response.status === 416 || response.status === 404) {
-        await response.body?.cancel()
-        return false
+      const link = this.link
+      // Each read is timed: a log host that stops answering costs its limit, not the whole build.
+      const timeout = AbortSignal.timeout(LOG_READ_TIMEOUT_MS)
+      const signal = this.signal === undefined ? timeout : AbortSignal.any([this.signal, timeout])
+      try {
+        const range = `bytes=${this.offset}-${this.offset + LOG_RANGE_BYTES - 1}`
+        const response = await fetch(link, {
+          headers: { 'x-ms-range': range, 'x-ms-version': '2020-04-08' },
+          signal
+        })
+        if (response.status === 416 || response.status === 404) {
+          await response.body?.cancel()
+          return false
+        }
+        if (response.status === 403) {
+          // The SAS may have expired: ask for a new link next time.
+          this.link = undefined
+          await response.body?.cancel()
+          throw new TransientError('the log link was refused (HTTP 403)')
+        }
+        if (isTransientStatus(response.status)) {
+          await response.body?.cancel()
+          throw new TransientError(
+            `HTTP ${response.status}`,
+            parseRetryAfter(response.headers.get('retry-after'))
+          )
+        }
+        if (response.status !== 200 && response.status !== 206) {
+          await response.body?.cancel()
+          throw new ActionError(`reading the run log: HTTP ${response.status}`)
+        }
+        // A server that ignored the range sends everything: skip what was already printed.
+        const skip = response.status === 200 ? this.offset : 0
+        const bytes = await readSpan(response, skip, LOG_RANGE_BYTES)
+        this.offset += bytes.length
+        await this.write(this.decoder.decode(bytes, { stream: true }))
+        return bytes.length >= LOG_RANGE_BYTES
+      } catch (error) {
+        // Not transient: the limit was spent on this read; another would spend it again.
+        if (timeout.aborted && !this.signal?.aborted) {
+          throw new ActionError(describeRequestError(error, link, LOG_READ_TIMEOUT_MS))
+        }
+        // fetch says only "fetch failed": the retry line and the warning name the host and cause.
+        const ours = error instanceof ActionError || error instanceof TransientError
+        if (!ours && !this.signal?.aborted && isTransientError(error)) {
+          throw new TransientError(describeRequestError(error, link, LOG_READ_TIMEOUT_MS))
+        }
+        throw error
       }
-      if (response.status === 403) {
-        // The SAS may have expired: ask for a new link next time.
-        this.link = undefined
-        await response.body?.cancel()
-        throw new TransientError('the log link was refused (HTTP 403)')
-      }
-      if (isTransientStatus(response.status)) {
-        await response.body?.cancel()
-        throw new TransientError(
-          `HTTP ${response.status}`,
-          parseRetryAfter(response.headers.get('retry-after'))
-        )
-      }
-      if (response.status !== 200 && response.status !== 206) {
-        await response.body?.cancel()
-        throw new ActionError(`reading the run log: HTTP ${response.status}`)
-      }
-      // A server that ignored the range sends everything: skip what was already printed.
-      const skip = response.status === 200 ? this.offset : 0
-      const bytes = await readSpan(response, skip, LOG_RANGE_BYTES)
-      this.offset += bytes.length
-      await this.write(this.decoder.decode(bytes, { stream: true }))
-      return bytes.length >= LOG_RANGE_BYTES
     }
     try {
       // Range after range until the end of what is written so far.
@@ -418,14 +459,25 @@ class RunLog {
           : await attempt()
       }
     } catch (error) {
-      if (isAbort(error)) throw error
-      core.debug(`reading the run log: ${errorMessage(error)}`)
+      if (this.signal?.aborted) throw error
+      const detail = this.describe(error)
+      core.debug(`reading the run log: ${detail}`)
       const status = isRestError(error) ? error.statusCode : undefined
       const transient =
         isTransientError(error) || (status !== undefined && isTransientStatus(status))
-      // A refusal will not pass by itself: said once, after the log group.
-      if (!transient) this.problem ??= errorMessage(error)
+      // A refusal will not pass by itself, and trouble on the last read outlasted its retries:
+      // said once, after the log group.
+      if (!transient || final) this.problem ??= detail
     }
+  }
+
+  /** A failed read in words: ARM's answer for the link, the log host and the cause for the read. */
+  private describe(error: unknown): string {
+    if (error instanceof ActionError || error instanceof TransientError) return error.message
+    if (isRestError(error) || error instanceof ArmAnswerError) return armDetail(error)
+    return this.link === undefined
+      ? errorMessage(error)
+      : describeRequestError(error, this.link, LOG_READ_TIMEOUT_MS)
   }
 
   private async write(text: string): Promise<void> {
@@ -528,26 +580,54 @@ async function uploadContext(
   body: Buffer,
   signal: AbortSignal | undefined
 ): Promise<void> {
-  await withRetry('Upload the build context', async () => {
-    const response = await fetch(url, {
-      method: 'PUT',
-      body,
-      headers: {
-        'x-ms-blob-type': 'BlockBlob',
-        'x-ms-version': '2020-04-08',
-        'content-type': 'application/gzip'
-      },
-      ...(signal === undefined ? {} : { signal })
+  const timeoutMs = uploadTimeoutMs(body.length)
+  try {
+    await withRetry('Upload the build context', async () => {
+      const timeout = AbortSignal.timeout(timeoutMs)
+      let response: Response
+      let text: string
+      try {
+        response = await fetch(url, {
+          method: 'PUT',
+          body,
+          headers: {
+            'x-ms-blob-type': 'BlockBlob',
+            'x-ms-version': '2020-04-08',
+            'content-type': 'application/gzip'
+          },
+          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout])
+        })
+        // Storage's answers are small XML; a body past 64 KiB is not read.
+        text = (await readSpan(response, 0, 64 * 1024)).toString('utf8')
+      } catch (error) {
+        // Not transient: the limit was spent on this upload; another would spend it again.
+        if (timeout.aborted && !signal?.aborted) {
+          throw new ActionError(
+            `Uploading the build context: ${describeRequestError(error, url, timeoutMs)}.`
+          )
+        }
+        // fetch says only "fetch failed": the retry line and the error name the host and cause.
+        if (isTransientError(error) && !signal?.aborted) {
+          throw new TransientError(describeRequestError(error, url, timeoutMs))
+        }
+        throw error
+      }
+      if (response.status === 201 || response.status === 200) return
+      const code =
+        response.headers.get('x-ms-error-code') ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1]
+      const detail = `HTTP ${response.status}${code ? ` ${code}` : ''}`
+      if (isTransientStatus(response.status)) {
+        throw new TransientError(detail, parseRetryAfter(response.headers.get('retry-after')))
+      }
+      throw new ActionError(`Uploading the build context failed: ${detail}.`)
     })
-    const text = await response.text()
-    if (response.status === 201 || response.status === 200) return
-    const code = response.headers.get('x-ms-error-code') ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1]
-    const detail = `HTTP ${response.status}${code ? ` ${code}` : ''}`
-    if (isTransientStatus(response.status)) {
-      throw new TransientError(detail, parseRetryAfter(response.headers.get('retry-after')))
-    }
-    throw new ActionError(`Uploading the build context failed: ${detail}.`)
-  })
+  } catch (error) {
+    if (error instanceof ActionError || signal?.aborted) throw error
+    // A network failure, retries spent: the storage host and the cause (never the SAS URL).
+    const detail =
+      error instanceof TransientError ? error.message : describeRequestError(error, url, timeoutMs)
+    throw new ActionError(`Uploading the build context: ${detail}.`, { cause: error })
+  }
 }
 
 function maskSas(url: string | undefined): void {
@@ -597,6 +677,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       $host: endpoint,
       credentialScopes: [`${endpoint}/.default`],
       ...SDK_CLIENT_OPTIONS,
+      // Every ARM answer timed and cut at its limit as it streams (arm-http.ts).
+      httpClient: boundedHttpClient(),
       userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
     })
     // scheduleRun is not safe to send twice: an answer lost on the way back (a reset, a body cut
@@ -612,6 +694,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         credentialScopes: [`${endpoint}/.default`],
         ...SDK_CLIENT_OPTIONS,
         retryOptions: { ...SDK_CLIENT_OPTIONS.retryOptions, maxRetries: 0 },
+        httpClient: boundedHttpClient(),
         userAgentOptions: { userAgentPrefix: 'notation-akv-action' }
       }
     )
@@ -694,14 +777,17 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           const poller = await scheduleClient.registries.beginScheduleRun(rg, reg, request)
           return await poller.pollUntilDone()
         } catch (error) {
-          if (notTaken(error)) throw new TransientError(errorMessage(error), retryAfterOf(error))
+          if (notTaken(error)) throw new TransientError(armDetail(error), retryAfterOf(error))
           if (isAbort(error)) throw error
           const status = isRestError(error) ? error.statusCode : undefined
-          const lost = status === undefined ? isTransientError(error) : status >= 500
+          // A time limit or an answer too large is lost too: the request may have been taken.
+          const lost =
+            status === undefined
+              ? isTransientError(error) || error instanceof ArmAnswerError
+              : status >= 500
           if (!lost) throw error
           // The request went out and no usable answer came back: ACR may have started the run.
-          const cause =
-            status === undefined ? errorMessage(error) : `HTTP ${status}: ${errorMessage(error)}`
+          const cause = armDetail(error)
           throw new ActionError(
             `Scheduling an ACR Tasks run on registry '${reg}': no usable answer (${cause}). ` +
               `ACR may have started a run at about ${scheduledAt}; it is not sent again (that could start a second run). ` +
@@ -744,7 +830,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       } catch (error) {
         const cause = isAbort(error)
           ? `no answer within ${CANCEL_TIMEOUT_MS / 1000} s`
-          : errorMessage(error)
+          : armDetail(error)
         core.warning(
           `Could not cancel ACR Tasks run ${runId} on registry '${reg}' (${cause}): it may still be running. ` +
             `Cancel it with \`az acr task cancel-run --registry ${reg} --run-id ${runId}\`.`
@@ -762,25 +848,33 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const deadline = Date.now() + timeoutSeconds * 1000 + timing.graceMs
 
     let run: RunLike = queued
+    /** The last error reading the run's status, when it could not be read poll after poll. */
+    let unreadable: unknown
     // No stop-commands window around the log: each line is inert instead, so a secret masked while
     // the log streams (the log link's SAS, a token the SDK renews) is masked (see untrusted.ts).
     const outcome = await core.group(
       `ACR Tasks run ${runId}`,
-      async (): Promise<'done' | 'aborted' | 'deadline'> => {
+      async (): Promise<'done' | 'aborted' | 'deadline' | 'unreadable'> => {
         let delay = timing.pollMs
+        let failedPolls = 0
         try {
           for (;;) {
             if (signal?.aborted) return 'aborted'
             if (Date.now() > deadline) return 'deadline'
             try {
               run = await client.runs.get(rg, reg, runId, abort)
+              failedPolls = 0
             } catch (error) {
               if (isAbort(error) || signal?.aborted) throw error
               const rest = isRestError(error) ? error : undefined
               if (rest && rest.statusCode !== undefined && !isTransientStatus(rest.statusCode)) {
                 throw armError(`Reading ACR Tasks run ${runId}`, error)
               }
-              core.debug(`reading run ${runId}: ${errorMessage(error)}`)
+              core.debug(`reading run ${runId}: ${armDetail(error)}`)
+              if (++failedPolls >= MAX_FAILED_POLLS) {
+                unreadable = error
+                return 'unreadable'
+              }
             }
             await log.pull()
             if (FINAL_STATUSES.has((run.status ?? '').toLowerCase())) {
@@ -809,6 +903,17 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       await cancel(why)
       throw new BuildStoppedError(
         `${why.replace(/\.$/, '')}: ACR Tasks run ${runId} on registry '${reg}' was stopped (see the warning above for whether it was canceled).`
+      )
+    }
+    if (outcome === 'unreadable') {
+      await cancel('its status could not be read')
+      const failed = armError(
+        `Reading ACR Tasks run ${runId} on registry '${reg}' failed ${MAX_FAILED_POLLS} polls in a row`,
+        unreadable
+      )
+      throw new ActionError(
+        `${failed.message.replace(/\.$/, '')}. See the warning above for whether the run was canceled.`,
+        { cause: unreadable }
       )
     }
     if (outcome === 'deadline') {

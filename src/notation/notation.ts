@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process'
 import { ActionError, InputError } from '../util/errors.ts'
 import type { Inputs } from '../inputs/inputs.ts'
 import { DIGEST } from '../registry/reference.ts'
+import { DEFAULT_RETRY, backoffDelay } from '../util/retry.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { RegistryCredential } from '../util/types.ts'
 import { splitLines } from '../util/untrusted.ts'
 
@@ -104,6 +106,54 @@ export function runNotation(
       })
     })
   })
+}
+
+const TRANSIENT_FAILURE = [
+  /\bstatus code (?:408|429|5\d\d)\b/,
+  /connection reset|broken pipe|connection refused/i,
+  /\bEOF\b/,
+  /\btime(?:out|d out)\b/i,
+  /TLS handshake/i
+]
+
+/**
+ * Whether notation's error reads like a transient registry or network failure (a 408, 429 or 5xx
+ * answer, a connection reset or closed early, a timeout, a TLS handshake gone wrong) rather than a
+ * refusal.
+ */
+export function isTransientNotationFailure(error: string): boolean {
+  return TRANSIENT_FAILURE.some(pattern => pattern.test(error))
+}
+
+/** Runs of a read-only notation command (inspect, verify) at most, when each fails transiently. */
+export const READ_ATTEMPTS = 3
+
+/**
+ * A read-only notation run (inspect, verify) made again while it fails transiently. notation 1.3.2
+ * retries no registry request itself (one 503, 429 or reset fails the command), and reading twice
+ * changes nothing, so the action retries these runs itself. `failure` says why a run does not count
+ * (undefined: it does); the last run is returned as it is, for the caller to report.
+ */
+export async function runNotationRead(
+  notationPath: string,
+  args: string[],
+  options: RunOptions & {
+    failure: (run: NotationResult) => string | undefined
+    /** Told before each wait: the failure and the delay. */
+    onRetry?: (failure: string, delayMs: number, nextAttempt: number) => void
+  }
+): Promise<NotationResult> {
+  const { failure, onRetry, ...runOptions } = options
+  for (let attempt = 1; ; attempt++) {
+    const run = await runNotation(notationPath, args, runOptions)
+    const why = failure(run)
+    if (why === undefined || attempt >= READ_ATTEMPTS || !isTransientNotationFailure(why)) {
+      return run
+    }
+    const delay = backoffDelay(attempt, DEFAULT_RETRY)
+    onRetry?.(why, delay, attempt + 1)
+    await sleep(delay, undefined, runOptions.signal ? { signal: runOptions.signal } : {})
+  }
 }
 
 function collect(stream: NodeJS.ReadableStream): () => string {

@@ -16,13 +16,17 @@ import { errorMessage } from '../util/errors.ts'
 import type { Inputs } from '../inputs/inputs.ts'
 import type { KeyValue } from '../util/types.ts'
 import {
+  READ_ATTEMPTS,
   errorLine,
+  isTransientNotationFailure,
   notationEnv,
   parseInspect,
   referrersTagWarning,
   refuseUnsupportedFlags,
   runNotation,
-  type InspectedSignature
+  runNotationRead,
+  type InspectedSignature,
+  type NotationResult
 } from './notation.ts'
 import { distinct, mapLimitLogged, type ItemLog } from '../util/pool.ts'
 import { loadTimestampRoot } from '../inputs/preflight.ts'
@@ -469,16 +473,25 @@ function echo(log: ItemLog, output: string): void {
 async function inspect(
   runner: Runner,
   image: ResolvedImage,
-  reference: string
+  reference: string,
+  log: ItemLog
 ): Promise<InspectedSignature[]> {
-  const run = await runNotation(
+  const failure = (run: NotationResult): string | undefined =>
+    run.code === 0 ? undefined : (errorLine(run.stderr) ?? `exit code ${run.code}`)
+  const run = await runNotationRead(
     runner.ctx.notationPath,
     ['inspect', '--output=json', reference],
-    runOptions(runner, image)
+    {
+      ...runOptions(runner, image),
+      failure,
+      onRetry: (why, delay, next) =>
+        log.info(
+          `notation inspect failed transiently (${why}); inspecting again in ${delay} ms (attempt ${next} of ${READ_ATTEMPTS}).`
+        )
+    }
   )
-  if (run.code !== 0) {
-    throw new Error(`notation inspect failed: ${errorLine(run.stderr) ?? `exit code ${run.code}`}`)
-  }
+  const why = failure(run)
+  if (why !== undefined) throw new Error(`notation inspect failed: ${why}`)
   return parseInspect(run.stdout)
 }
 
@@ -503,21 +516,13 @@ export function signFailure(
 /** notation sign runs at most, per image, when each fails as a transient failure would. */
 export const SIGN_ATTEMPTS = 3
 
-const TRANSIENT_SIGN_FAILURE = [
-  /\bstatus code (?:408|429|5\d\d)\b/,
-  /connection reset|broken pipe|connection refused/i,
-  /\bEOF\b/,
-  /\btime(?:out|d out)\b/i,
-  /TLS handshake/i
-]
-
 /**
- * Whether notation's error reads like a transient registry or network failure (a 408, 429 or 5xx
- * answer, a connection reset or closed early, a timeout, a TLS handshake gone wrong) rather than a
- * refusal. Such a sign may still have pushed its signature (the answer was lost, not the push).
+ * Whether notation's error reads like a transient registry or network failure rather than a
+ * refusal (isTransientNotationFailure). Such a sign may still have pushed its signature (the answer
+ * was lost, not the push).
  */
 export function isTransientSignFailure(error: string): boolean {
-  return TRANSIENT_SIGN_FAILURE.some(pattern => pattern.test(error))
+  return isTransientNotationFailure(error)
 }
 
 /** What verifying an image against this run's signer (writeSignerTrust) found. */
@@ -553,7 +558,7 @@ async function verifySigner(
       transient: false
     }
   }
-  const run = await runNotation(ctx.notationPath, ['verify', reference], {
+  const run = await runNotationRead(ctx.notationPath, ['verify', reference], {
     env: notationEnv({
       configDir: trust.configDir,
       libexecDir: trust.libexecDir,
@@ -561,7 +566,12 @@ async function verifySigner(
       credential: ctx.credentials.get(image.registry)
     }),
     timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
-    ...(ctx.signal ? { signal: ctx.signal } : {})
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    failure: result => interpretVerify(reference, result).error,
+    onRetry: (why, delay, next) =>
+      log.info(
+        `notation verify failed transiently (${why}); verifying again in ${delay} ms (attempt ${next} of ${READ_ATTEMPTS}).`
+      )
   })
   const outcome = interpretVerify(reference, run)
   if (outcome.verified) return { verified: true }
@@ -580,7 +590,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
   // saving a notation run per image.
   const notOurs = new Set<string>()
   if (ctx.inputs.sign.skipIfSigned) {
-    const before = await inspect(runner, image, reference)
+    const before = await inspect(runner, image, reference, log)
     before.forEach(s => notOurs.add(s.digest))
     // inspect verifies nothing: a candidate naming this certificate and digest counts only once
     // notation verifies this digest against this certificate and its subject.
@@ -622,7 +632,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
     // lists may be a copy or a forgery placed there meanwhile, so the find must also verify.
     let landed: InspectedSignature | undefined
     try {
-      landed = pick(await inspect(runner, image, reference))
+      landed = pick(await inspect(runner, image, reference, log))
       if (landed) {
         const check = await verifySigner(runner, image, reference, log)
         if (!check.verified && check.transient) throw new Error(check.why)
@@ -657,7 +667,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
   async function signatureDigest(): Promise<{ signatureDigest?: string }> {
     let after: InspectedSignature[]
     try {
-      after = await inspect(runner, image, reference)
+      after = await inspect(runner, image, reference, log)
     } catch (error) {
       log.warning(`Signed, but reading the signature back failed: ${errorMessage(error)}`)
       return {}

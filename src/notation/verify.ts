@@ -7,10 +7,12 @@ import { signerStore, type Inputs } from '../inputs/inputs.ts'
 import type { KeyValue } from '../util/types.ts'
 import type { TrustStoreType } from '../trust/trust-policy.ts'
 import {
+  READ_ATTEMPTS,
   errorLine,
   notationEnv,
   parseInspect,
   runNotation,
+  runNotationRead,
   type InspectedSignature,
   type NotationResult
 } from './notation.ts'
@@ -285,11 +287,21 @@ export async function verifyImages(
         source: ctx.env ?? process.env,
         credential: ctx.credentials.get(image.registry)
       })
-      const result = await runNotation(ctx.notationPath, verifyArgs(image.reference, ctx.inputs), {
-        env,
-        timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
-        ...(ctx.signal ? { signal: ctx.signal } : {})
-      })
+      // Tried again while it fails transiently: notation itself retries no registry request.
+      const result = await runNotationRead(
+        ctx.notationPath,
+        verifyArgs(image.reference, ctx.inputs),
+        {
+          env,
+          timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          failure: run => interpretVerify(image.reference, run).error,
+          onRetry: (why, delay, next) =>
+            log.info(
+              `notation verify failed transiently (${why}); verifying again in ${delay} ms (attempt ${next} of ${READ_ATTEMPTS}).`
+            )
+        }
+      )
       const outcome = interpretVerify(image.reference, result)
       // Split where the runner splits; the pool prints info lines inert (see untrusted.ts).
       for (const line of splitLines(`${result.stdout}\n${result.stderr}`)) {

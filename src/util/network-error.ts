@@ -59,7 +59,8 @@ export function networkCause(error: unknown, timeoutMs?: number): string | undef
   for (const e of chain) {
     const code = (e as NodeJS.ErrnoException).code
     if (typeof code !== 'string') continue
-    if (isTlsCode(code)) return `TLS error ${code}: ${e.message}`
+    // Node's altname message ends in a list that may be empty ("…not in the cert's list: ").
+    if (isTlsCode(code)) return `TLS error ${code}: ${e.message.replace(/[\s:]+$/, '')}`
     // OpenSSL's protocol errors (a plain-HTTP port answering TLS, say): its reason in words.
     if (code === 'EPROTO') {
       const reason = /SSL routines:[^:]*:([^:\n]+)/.exec(e.message)?.[1]?.trim()
