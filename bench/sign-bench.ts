@@ -180,12 +180,16 @@ function fakeImages(count: number): ResolvedImage[] {
 
 async function timeSigning(
   images: ResolvedImage[],
-  ctx: Omit<SignContext, 'inputs'>,
+  ctx: Omit<SignContext, 'sign' | 'maxConcurrency'>,
   concurrency: number
 ): Promise<number> {
   const started = performance.now()
   const { result, error } = await captureOutput(() =>
-    signImages(images, { ...ctx, inputs: inputs(concurrency) })
+    signImages(images, {
+      ...ctx,
+      sign: inputs(concurrency).sign,
+      maxConcurrency: inputs(concurrency).maxConcurrency
+    })
   )
   const elapsed = performance.now() - started
   const failed = result?.filter(r => !r.signed) ?? []
@@ -204,7 +208,7 @@ async function schedulingOnly(
 ): Promise<{ serial: number[]; parallel: number[] }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sign-bench-sh-'))
   try {
-    const ctx: Omit<SignContext, 'inputs'> = {
+    const ctx: Omit<SignContext, 'sign' | 'maxConcurrency'> = {
       notationPath: await shNotation(dir, delayMs, certificate.thumbprint),
       notationVersion: '1.3.2',
       configDir: dir,

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import type { AzureIdentity } from './azure/azure.ts'
 import type { BuildTarget } from './build/build.ts'
 import { ActionError, InputError, errorMessage } from './util/errors.ts'
-import { getInputs, resolvesCertificate, type Inputs } from './inputs/inputs.ts'
+import { getInputs, resolvesCertificate, signerStore, type Inputs } from './inputs/inputs.ts'
 import { install, type InstallResult } from './install/install.ts'
 import { detectPlatform } from './install/platform.ts'
 import {
@@ -224,7 +224,9 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     const { describeSignCommand, signImages, signFailureMessage } =
       await import('./notation/sign.ts')
     const signContext = {
-      ...notationContext(installed, inputs, credentials, workspace, signal),
+      ...notationContext(installed, credentials, workspace, signal),
+      sign: inputs.sign,
+      maxConcurrency: inputs.maxConcurrency,
       notationVersion: installed.notation.version,
       workDir: installed.workDir,
       certificate,
@@ -241,10 +243,13 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   if (commands.has('verify')) {
     const { prepareTrust, verifyArgs, verifyImages } = await import('./notation/verify.ts')
     notationCommands.push(
-      `notation ${verifyArgs('<registry>/<repository>@<digest>', inputs).join(' ')}`
+      `notation ${verifyArgs('<registry>/<repository>@<digest>', inputs.verify.userMetadata).join(' ')}`
     )
     const context = {
-      ...notationContext(installed, inputs, credentials, workspace, signal),
+      ...notationContext(installed, credentials, workspace, signal),
+      verify: inputs.verify,
+      maxConcurrency: inputs.maxConcurrency,
+      store: signerStore(inputs),
       preflight: checked,
       ...(certificate ? { certificate } : {})
     }
@@ -287,7 +292,6 @@ function baseResult(image: ResolvedImage): ImageResult {
 /** Signing always needs the certificate; verifying needs it unless the inputs name the trust anchors and identities. */
 function notationContext(
   installed: InstallResult,
-  inputs: Inputs,
   credentials: Map<string, RegistryCredential | undefined>,
   workspace: string,
   signal: AbortSignal
@@ -296,7 +300,6 @@ function notationContext(
     notationPath: installed.notation.path,
     configDir: installed.configDir,
     libexecDir: installed.libexecDir,
-    inputs,
     credentials,
     workspace,
     signal

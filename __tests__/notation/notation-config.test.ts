@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Inputs } from '../../src/inputs/inputs.ts'
+import { signerStore, type Inputs } from '../../src/inputs/inputs.ts'
 import { preflight } from '../../src/inputs/preflight.ts'
 import type { ResolvedImage, SigningCertificate } from '../../src/util/types.ts'
 import { prepareTrust, type TrustSetup } from '../../src/notation/verify.ts'
@@ -136,7 +136,9 @@ describe('real notation reads the trust store and policy the action writes', asy
         notationPath,
         configDir,
         libexecDir: libexec,
-        inputs,
+        verify: inputs.verify,
+        maxConcurrency: inputs.maxConcurrency,
+        store: signerStore(inputs),
         ...(certificate ? { certificate } : {}),
         preflight: checked,
         credentials: new Map(),

@@ -129,17 +129,17 @@ describe('notation helpers', () => {
     assert.equal(compareVersions('v1.2.0', '1.2.0'), 0)
     const timestamped = baseInputs({ timestampUrl: 'http://t', timestampRootCert: 'r.pem' })
     assert.throws(
-      () => refuseUnsupportedFlags(timestamped, '1.1.0'),
+      () => refuseUnsupportedFlags(timestamped.sign, '1.1.0'),
       (e: unknown) =>
         e instanceof InputError &&
         e.message === "Input 'timestamp-url': needs notation 1.2.0 or later; 1.1.0 is installed."
     )
     assert.throws(
-      () => refuseUnsupportedFlags(baseInputs({ forceReferrersTag: false }), '1.1.2'),
+      () => refuseUnsupportedFlags(baseInputs({ forceReferrersTag: false }).sign, '1.1.2'),
       /Input 'force-referrers-tag': needs notation 1\.2\.0 or later; 1\.1\.2 is installed/
     )
-    assert.doesNotThrow(() => refuseUnsupportedFlags(timestamped, '1.2.0'))
-    assert.doesNotThrow(() => refuseUnsupportedFlags(baseInputs(), '1.0.0'))
+    assert.doesNotThrow(() => refuseUnsupportedFlags(timestamped.sign, '1.2.0'))
+    assert.doesNotThrow(() => refuseUnsupportedFlags(baseInputs().sign, '1.0.0'))
   })
 
   test('success needs exit 0 and the exact "Successfully signed <ref>" line', () => {
@@ -521,7 +521,8 @@ function context(
     configDir,
     libexecDir,
     workDir: path.join(root, 'work'),
-    inputs,
+    sign: inputs.sign,
+    maxConcurrency: inputs.maxConcurrency,
     certificate: selfSigned,
     identity,
     credentials: new Map([[host, credential]]),

@@ -28,6 +28,8 @@ import {
 import { checkNotaryDN } from '../trust/distinguished-name.ts'
 import type { KeyValue } from '../util/types.ts'
 import type { BuildSettings } from '../build/build.ts'
+import type { SignOptions } from '../notation/sign.ts'
+import type { VerifyOptions } from '../notation/verify.ts'
 
 export const COMMANDS = ['setup', 'build', 'sign', 'verify'] as const
 export type Command = (typeof COMMANDS)[number]
@@ -40,28 +42,9 @@ export interface Inputs {
   azure: AzureOptions
   keyVault: KeyVaultOptions
   registry: RegistryOptions
-  sign: {
-    signatureFormat: 'cose' | 'jws'
-    userMetadata: KeyValue[]
-    expiry?: string
-    timestampUrl?: string
-    timestampRootCert?: string
-    forceReferrersTag: boolean
-    pluginConfig: KeyValue[]
-    skipIfSigned: boolean
-  }
+  sign: SignOptions
   maxConcurrency: number
-  verify: {
-    trustPolicy?: string
-    trustPolicyName?: string
-    registryScopes: string[]
-    trustedIdentities: string[]
-    level: (typeof LEVELS)[number]
-    verifyTimestamp?: 'always' | 'afterCertExpiry'
-    trustStore?: { type: TrustStoreType; name: string }
-    trustStoreCertificates: string[]
-    userMetadata: KeyValue[]
-  }
+  verify: VerifyOptions
   build: BuildSettings
   timeoutMinutes?: number
   cleanup: boolean
@@ -443,7 +426,7 @@ function checkAzureIds(azure: Inputs['azure']): void {
  * registry-scopes and trusted-identities by the rules of the trust policy they end up in, so a bad
  * line is refused here rather than after installing and signing.
  */
-function checkGeneratedPolicyInputs(verify: Inputs['verify']): void {
+function checkGeneratedPolicyInputs(verify: VerifyOptions): void {
   if (verify.trustPolicy !== undefined) return
   const probe = (
     input: 'registry-scopes' | 'trusted-identities',
@@ -467,7 +450,7 @@ function checkGeneratedPolicyInputs(verify: Inputs['verify']): void {
   }
 }
 
-function trustStore(value: string | undefined): Inputs['verify']['trustStore'] {
+function trustStore(value: string | undefined): VerifyOptions['trustStore'] {
   if (value === undefined) return undefined
   const m = /^([A-Za-z]+):([a-zA-Z0-9_.-]+)$/.exec(value)
   const type = TRUST_STORE_TYPES.find(t => t === m?.[1])
@@ -579,7 +562,7 @@ function readRegistry(reader: InputReader, images: string[]): RegistryOptions {
   }
 }
 
-function readSign(reader: InputReader, commands: Command[]): Inputs['sign'] {
+function readSign(reader: InputReader, commands: Command[]): SignOptions {
   const timestampUrl = reader.optional('timestamp-url')
   const timestampRootCert = reader.optional('timestamp-root-cert')
   // To sign, the root checks the TSA's answer; to verify, it fills the tsa trust store. Alone it is
@@ -696,7 +679,7 @@ function checkKeyIdVault(keyVault: KeyVaultOptions): void {
   }
 }
 
-function readVerify(reader: InputReader): Inputs['verify'] {
+function readVerify(reader: InputReader): VerifyOptions {
   return {
     ...optionalField('trustPolicy', reader.optional('trust-policy')),
     // Only a name other than the default shapes the policy (and clashes with trust-policy).

@@ -3,6 +3,7 @@
 // phases use what was read here and never read those inputs again.
 import { isGitContext, loadIgnoreRules, resolveContext } from '../build/build-context.ts'
 import { signerStore, type Inputs } from './inputs.ts'
+import type { CheckedTrust } from '../notation/verify.ts'
 import { refuseUnsupportedFlags } from '../notation/notation.ts'
 import { InputError } from '../util/errors.ts'
 import { parseReference } from '../registry/reference.ts'
@@ -17,24 +18,15 @@ import {
 import {
   checkTrustStoreCertificates,
   loadCertificates,
-  loadTrustStoreCertificates,
-  type LoadedCertificate
+  loadTimestampRoot,
+  loadTrustStoreCertificates
 } from '../trust/truststore.ts'
-import { derToPem, isSelfSigned } from '../trust/x509.ts'
+import { derToPem } from '../trust/x509.ts'
 
-export interface Preflight {
-  /** The given trust policy, validated and rebuilt from its validated fields (never the text). */
-  trustPolicy?: TrustPolicyDocument
-  /** Properties of the given trust policy that notation ignores. */
-  trustPolicyWarnings: string[]
-  trustStoreCertificates?: LoadedCertificate[]
-  /** Validity warnings about the trust store certificates. */
-  trustStoreWarnings: string[]
+/** What preflight read and checked: the verify side's trust inputs, and ca-certs. */
+export interface Preflight extends CheckedTrust {
   /** ca-certs as PEM blocks (intermediates, then root). */
   caChain?: string[]
-  /** timestamp-root-cert as PEM: the TSA root notation sign checks answers with, and the
-   * certificate verify writes to each tsa trust store. */
-  timestampRootPem?: string
 }
 
 const lines = (value: string): string[] => value.split(/\r?\n/)
@@ -46,7 +38,7 @@ export async function preflight(
 ): Promise<Preflight> {
   const result: Preflight = { trustPolicyWarnings: [], trustStoreWarnings: [] }
   // The version to install is known now: a flag it lacks is refused before it is downloaded.
-  if (inputs.commands.includes('sign')) refuseUnsupportedFlags(inputs, inputs.notation.version)
+  if (inputs.commands.includes('sign')) refuseUnsupportedFlags(inputs.sign, inputs.notation.version)
   await checkBuildContext(inputs, workspace)
   const verifying = inputs.commands.includes('verify')
   if (verifying && inputs.verify.trustPolicy !== undefined) {
@@ -176,23 +168,4 @@ async function checkBuildContext(inputs: Inputs, workspace: string): Promise<voi
   })
   // The .dockerignore too: a link out of the context, a device, an oversized file or a bad pattern.
   await loadIgnoreRules(resolved.context, resolved.dockerfile)
-}
-
-/** timestamp-root-cert (inline PEM or a workspace file): exactly one self-signed root CA, as PEM. */
-export async function loadTimestampRoot(value: string, workspace: string): Promise<string> {
-  const roots = await loadCertificates('timestamp-root-cert', lines(value), workspace)
-  const root = roots[0]
-  if (roots.length !== 1 || !root) {
-    throw new InputError(
-      'timestamp-root-cert',
-      `must hold exactly one certificate (found ${roots.length}).`
-    )
-  }
-  if (!root.certificate.ca || !isSelfSigned(root.certificate)) {
-    throw new InputError(
-      'timestamp-root-cert',
-      `'${root.source}' is not a self-signed root CA certificate.`
-    )
-  }
-  return derToPem(root.certificate.raw)
 }

@@ -4,7 +4,6 @@
 // need which notation version.
 import { spawn } from 'node:child_process'
 import { ActionError, InputError } from '../util/errors.ts'
-import type { Inputs } from '../inputs/inputs.ts'
 import { DIGEST } from '../registry/reference.ts'
 import { DEFAULT_RETRY, backoffDelay } from '../util/retry.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -343,8 +342,15 @@ export function compareVersions(a: string, b: string): number {
   return 0
 }
 
+/** The sign inputs that turn into flags only some notation versions have. */
+export interface VersionGatedOptions {
+  timestampUrl?: string
+  timestampRootCert?: string
+  forceReferrersTag: boolean
+}
+
 /** Which sign inputs turn into which version-gated flag. */
-function gatedFlags(sign: Inputs['sign']): { input: string; flag: string }[] {
+function gatedFlags(sign: VersionGatedOptions): { input: string; flag: string }[] {
   const used: { input: string; flag: string }[] = []
   if (sign.timestampUrl !== undefined)
     used.push({ input: 'timestamp-url', flag: '--timestamp-url' })
@@ -361,7 +367,7 @@ function gatedFlags(sign: Inputs['sign']): { input: string; flag: string }[] {
  * (the default is all most steps give); undefined when the flag exists or is not wanted.
  */
 export function referrersTagWarning(
-  sign: Pick<Inputs['sign'], 'forceReferrersTag'>,
+  sign: Pick<VersionGatedOptions, 'forceReferrersTag'>,
   notationVersion: string
 ): string | undefined {
   const min = FLAG_MIN_VERSION['--force-referrers-tag'] ?? '1.2.0'
@@ -374,11 +380,8 @@ export function referrersTagWarning(
 }
 
 /** Throws an InputError up front when an input needs a flag the installed notation lacks. */
-export function refuseUnsupportedFlags(
-  inputs: Pick<Inputs, 'sign'>,
-  notationVersion: string
-): void {
-  for (const { input, flag } of gatedFlags(inputs.sign)) {
+export function refuseUnsupportedFlags(sign: VersionGatedOptions, notationVersion: string): void {
+  for (const { input, flag } of gatedFlags(sign)) {
     const min = FLAG_MIN_VERSION[flag]
     if (min !== undefined && compareVersions(notationVersion, min) < 0) {
       throw new InputError(

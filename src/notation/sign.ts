@@ -13,7 +13,6 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { AzureIdentity, ResolvedCredentialKind } from '../azure/azure.ts'
 import { errorMessage } from '../util/errors.ts'
-import type { Inputs } from '../inputs/inputs.ts'
 import type { KeyValue } from '../util/types.ts'
 import {
   READ_ATTEMPTS,
@@ -29,7 +28,6 @@ import {
   type NotationResult
 } from './notation.ts'
 import { distinct, mapLimitLogged, type ItemLog } from '../util/pool.ts'
-import { loadTimestampRoot } from '../inputs/preflight.ts'
 import { DIGEST } from '../registry/reference.ts'
 import { DEFAULT_RETRY, backoffDelay } from '../util/retry.ts'
 import {
@@ -39,7 +37,7 @@ import {
   subjectIdentity,
   writeTrustPolicy
 } from '../trust/trust-policy.ts'
-import { writeTrustStore } from '../trust/truststore.ts'
+import { loadTimestampRoot, writeTrustStore } from '../trust/truststore.ts'
 import { anchorsFromKeyVault, interpretVerify } from './verify.ts'
 import { splitLines } from '../util/untrusted.ts'
 import type {
@@ -49,13 +47,27 @@ import type {
   SigningCertificate
 } from '../util/types.ts'
 
+/** What to sign into each signature, and how: the sign inputs. */
+export interface SignOptions {
+  signatureFormat: 'cose' | 'jws'
+  userMetadata: KeyValue[]
+  expiry?: string
+  timestampUrl?: string
+  timestampRootCert?: string
+  forceReferrersTag: boolean
+  pluginConfig: KeyValue[]
+  skipIfSigned: boolean
+}
+
 export interface SignContext {
   notationPath: string
   notationVersion: string
   configDir: string
   libexecDir: string
   workDir: string
-  inputs: Inputs
+  sign: SignOptions
+  /** Images signed at once (max-concurrency). */
+  maxConcurrency: number
   certificate: SigningCertificate
   identity?: AzureIdentity
   /** Registry host → its credential (undefined: anonymous). */
@@ -139,10 +151,10 @@ export function signArgs(reference: string, o: SignArgsOptions): string[] {
 }
 
 function argsOptions(
-  ctx: Pick<SignContext, 'inputs' | 'certificate' | 'identity'>,
+  ctx: Pick<SignContext, 'sign' | 'certificate' | 'identity'>,
   files: { caCertsFile?: string; timestampRootFile?: string }
 ): SignArgsOptions {
-  const { sign } = ctx.inputs
+  const { sign } = ctx
   return {
     signatureFormat: sign.signatureFormat,
     keyId: ctx.certificate.keyId,
@@ -161,11 +173,11 @@ function argsOptions(
 
 /** The sign command as the job summary shows it (file paths as placeholders, no secrets). */
 export function describeSignCommand(
-  ctx: Pick<SignContext, 'inputs' | 'certificate' | 'identity'>
+  ctx: Pick<SignContext, 'sign' | 'certificate' | 'identity'>
 ): string {
   const files = {
     ...(needsCaCerts(ctx.certificate) ? { caCertsFile: '<ca-certs.pem>' } : {}),
-    ...(ctx.inputs.sign.timestampRootCert === undefined
+    ...(ctx.sign.timestampRootCert === undefined
       ? {}
       : { timestampRootFile: '<timestamp-root.pem>' })
   }
@@ -343,7 +355,7 @@ async function prepare(ctx: SignContext, images: readonly ResolvedImage[]): Prom
       files.caCertsFile = path.join(dir, 'ca-certs.pem')
       await writePrivate(files.caCertsFile, ctx.certificate.chain.slice(1).join(''))
     }
-    const tsaRoot = ctx.inputs.sign.timestampRootCert
+    const tsaRoot = ctx.sign.timestampRootCert
     if (tsaRoot !== undefined) {
       // notation reads a private copy of the root preflight checked, never the user's file.
       files.timestampRootFile = path.join(dir, 'timestamp-root.pem')
@@ -589,7 +601,7 @@ async function signOne(runner: Runner, image: ResolvedImage, log: ItemLog): Prom
   // Only skip-if-signed lists them first; otherwise the new one is told apart by its signing time,
   // saving a notation run per image.
   const notOurs = new Set<string>()
-  if (ctx.inputs.sign.skipIfSigned) {
+  if (ctx.sign.skipIfSigned) {
     const before = await inspect(runner, image, reference, log)
     before.forEach(s => notOurs.add(s.digest))
     // inspect verifies nothing: a candidate naming this certificate and digest counts only once
@@ -696,8 +708,8 @@ export async function signImages(
   images: ResolvedImage[],
   ctx: SignContext
 ): Promise<ImageResult[]> {
-  refuseUnsupportedFlags(ctx.inputs, ctx.notationVersion)
-  const unapplied = referrersTagWarning(ctx.inputs.sign, ctx.notationVersion)
+  refuseUnsupportedFlags(ctx.sign, ctx.notationVersion)
+  const unapplied = referrersTagWarning(ctx.sign, ctx.notationVersion)
   if (unapplied !== undefined) core.warning(unapplied)
   images.forEach(assertDigestReference)
   const { unique, repeats, expand } = distinct(images, image => image.reference)
@@ -711,7 +723,7 @@ export async function signImages(
   try {
     const settled = await mapLimitLogged(
       unique,
-      ctx.inputs.maxConcurrency,
+      ctx.maxConcurrency,
       image => `Sign ${image.reference}`,
       async (image, _index, log) => {
         const started = performance.now()

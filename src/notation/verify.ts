@@ -3,9 +3,8 @@
 // short of notation's own success line is a failure: verification fails closed.
 import * as core from '@actions/core'
 import { InputError } from '../util/errors.ts'
-import { signerStore, type Inputs } from '../inputs/inputs.ts'
 import type { KeyValue } from '../util/types.ts'
-import type { TrustStoreType } from '../trust/trust-policy.ts'
+import type { TrustStoreType, VerificationLevel } from '../trust/trust-policy.ts'
 import {
   READ_ATTEMPTS,
   errorLine,
@@ -17,7 +16,6 @@ import {
   type NotationResult
 } from './notation.ts'
 import { distinct, mapLimitLogged } from '../util/pool.ts'
-import type { Preflight } from '../inputs/preflight.ts'
 import {
   DEFAULT_STATEMENT_NAME,
   assertValidTrustPolicy,
@@ -45,15 +43,45 @@ import type {
 import { oneLine, splitLines } from '../util/untrusted.ts'
 import { isSelfSigned } from '../trust/x509.ts'
 
+/** How to verify: the verify inputs (the trust policy and store certificates still as given). */
+export interface VerifyOptions {
+  trustPolicy?: string
+  trustPolicyName?: string
+  registryScopes: string[]
+  trustedIdentities: string[]
+  level: Exclude<VerificationLevel, 'skip'>
+  verifyTimestamp?: 'always' | 'afterCertExpiry'
+  trustStore?: { type: TrustStoreType; name: string }
+  trustStoreCertificates: string[]
+  userMetadata: KeyValue[]
+}
+
+/** The verify inputs that name files or text, read and checked before anything ran (preflight). */
+export interface CheckedTrust {
+  /** The given trust policy, validated and rebuilt from its validated fields (never the text). */
+  trustPolicy?: TrustPolicyDocument
+  /** Properties of the given trust policy that notation ignores. */
+  trustPolicyWarnings: string[]
+  trustStoreCertificates?: LoadedCertificate[]
+  /** Validity warnings about the trust store certificates. */
+  trustStoreWarnings: string[]
+  /** timestamp-root-cert as PEM: the certificate written to each tsa trust store. */
+  timestampRootPem?: string
+}
+
 export interface VerifyContext {
   notationPath: string
   configDir: string
   libexecDir: string
-  inputs: Inputs
+  verify: VerifyOptions
+  /** Images verified at once (max-concurrency). */
+  maxConcurrency: number
+  /** The store the signer's roots go to (trust-store, or named after the certificate). */
+  store: { type: TrustStoreType; name: string }
   /** The Key Vault certificate, when one was resolved: the default trust anchor and identity. */
   certificate?: SigningCertificate
   /** Trust policy and trust store certificates given as inputs, already read and checked. */
-  preflight: Preflight
+  preflight: CheckedTrust
   credentials: Map<string, RegistryCredential | undefined>
   workspace: string
   signal?: AbortSignal
@@ -105,7 +133,7 @@ async function policyFor(
   ctx: VerifyContext,
   store: { type: TrustStoreType; name: string }
 ): Promise<TrustPolicyDocument> {
-  const { verify } = ctx.inputs
+  const { verify } = ctx
   if (ctx.preflight.trustPolicy) return ctx.preflight.trustPolicy
   const identities =
     verify.trustedIdentities.length > 0
@@ -151,8 +179,8 @@ export async function prepareTrust(
   images: ResolvedImage[],
   ctx: VerifyContext
 ): Promise<TrustSetup> {
-  const { verify } = ctx.inputs
-  const store = signerStore(ctx.inputs)
+  const { verify } = ctx
+  const { store } = ctx
   let certificates: LoadedCertificate[]
   let warnings: string[]
   if (ctx.preflight.trustStoreCertificates) {
@@ -202,12 +230,8 @@ export async function prepareTrust(
   return { policy, store, files, warnings }
 }
 
-export function verifyArgs(reference: string, inputs: Inputs): string[] {
-  return [
-    'verify',
-    ...inputs.verify.userMetadata.map(m => `--user-metadata=${m.key}=${m.value}`),
-    reference
-  ]
+export function verifyArgs(reference: string, userMetadata: readonly KeyValue[]): string[] {
+  return ['verify', ...userMetadata.map(m => `--user-metadata=${m.key}=${m.value}`), reference]
 }
 
 export type VerifyOutcome = Pick<ImageResult, 'verified' | 'verification' | 'error' | 'verifyMs'>
@@ -277,7 +301,7 @@ export async function verifyImages(
   const { unique, expand } = distinct(images, image => image.reference)
   const settled = await mapLimitLogged(
     unique,
-    ctx.inputs.maxConcurrency,
+    ctx.maxConcurrency,
     image => `Verify ${image.reference}`,
     async (image, _index, log) => {
       const started = performance.now()
@@ -290,7 +314,7 @@ export async function verifyImages(
       // Tried again while it fails transiently: notation itself retries no registry request.
       const result = await runNotationRead(
         ctx.notationPath,
-        verifyArgs(image.reference, ctx.inputs),
+        verifyArgs(image.reference, ctx.verify.userMetadata),
         {
           env,
           timeoutMs: ctx.callTimeoutMs ?? CALL_TIMEOUT_MS,
@@ -307,7 +331,7 @@ export async function verifyImages(
       for (const line of splitLines(`${result.stdout}\n${result.stderr}`)) {
         if (line.trim() !== '') log.info(line)
       }
-      const wanted = ctx.inputs.verify.userMetadata
+      const wanted = ctx.verify.userMetadata
       if (outcome.verification === 'failed' && wanted.length > 0) {
         // notation says only that the metadata was not found: name which, from what inspect shows.
         const inspected = await runNotation(

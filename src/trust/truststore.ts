@@ -14,6 +14,7 @@ import {
   type RelativeDN
 } from './distinguished-name.ts'
 import { readWorkspaceFile, writeAtomically } from '../util/workspace-files.ts'
+import { derToPem, isSelfSigned } from './x509.ts'
 
 const INPUT = 'trust-store-certificates'
 const STORE_NAME = /^[a-zA-Z0-9_.-]+$/
@@ -410,4 +411,23 @@ function formatNodeName(name: string): string {
     (known.get(type) ?? []).map(value => ({ type, value }))
   )
   return formatDistinguishedName([...ordered, ...others.reverse()])
+}
+
+/** timestamp-root-cert (inline PEM or a workspace file): exactly one self-signed root CA, as PEM. */
+export async function loadTimestampRoot(value: string, workspace: string): Promise<string> {
+  const roots = await loadCertificates('timestamp-root-cert', value.split(/\r?\n/), workspace)
+  const root = roots[0]
+  if (roots.length !== 1 || !root) {
+    throw new InputError(
+      'timestamp-root-cert',
+      `must hold exactly one certificate (found ${roots.length}).`
+    )
+  }
+  if (!root.certificate.ca || !isSelfSigned(root.certificate)) {
+    throw new InputError(
+      'timestamp-root-cert',
+      `'${root.source}' is not a self-signed root CA certificate.`
+    )
+  }
+  return derToPem(root.certificate.raw)
 }
