@@ -76,6 +76,8 @@ export interface Inputs {
     acrRegistries: string[]
   }
   sign: {
+    /** notation (the CLI and the azure-kv plugin) or native (envelopes built by the action). */
+    signer: 'notation' | 'native'
     signatureFormat: 'cose' | 'jws'
     userMetadata: KeyValue[]
     expiry?: string
@@ -114,6 +116,7 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   command: 'sign verify',
   'azure-credential': 'auto',
   'create-certificate': 'false',
+  signer: 'notation',
   'signature-format': 'cose',
   'force-referrers-tag': 'true',
   'skip-if-signed': 'false',
@@ -603,6 +606,7 @@ export function getInputs(read: Reader = envReader): Inputs {
       acrRegistries
     },
     sign: {
+      signer: reader.oneOf('signer', ['notation', 'native'] as const),
       signatureFormat: reader.oneOf('signature-format', ['cose', 'jws'] as const),
       userMetadata: reader.keyValues('user-metadata', key =>
         key.startsWith('io.cncf.notary')
@@ -749,8 +753,37 @@ function setUpForAzure(inputs: Inputs): boolean {
   )
 }
 
+/**
+ * What the native signer does not do (yet), refused up front: it signs without notation and the
+ * plugin, so it has no RFC 3161 client, no plugin to configure, and no notation to verify with
+ * before signing.
+ */
+function checkNativeSigner(inputs: Inputs): void {
+  const { sign } = inputs
+  if (sign.signer !== 'native' || !inputs.commands.includes('sign')) return
+  if (sign.timestampUrl !== undefined) {
+    throw new InputError(
+      'timestamp-url',
+      'is not supported with signer: native yet (it has no RFC 3161 timestamping); use signer: notation to timestamp signatures.'
+    )
+  }
+  if (sign.pluginConfig.length > 0) {
+    throw new InputError(
+      'plugin-config',
+      'goes to the azure-kv plugin, which signer: native does not run; remove it or use signer: notation.'
+    )
+  }
+  if (sign.skipIfSigned) {
+    throw new InputError(
+      'skip-if-signed',
+      'is not supported with signer: native yet (it decides by notation verify); use signer: notation.'
+    )
+  }
+}
+
 /** What each command needs, checked before anything is installed, signed or written. */
 function checkCommandRequirements(inputs: Inputs): void {
+  checkNativeSigner(inputs)
   const has = (c: Command): boolean => inputs.commands.includes(c)
   const works = has('build') || has('sign') || has('verify')
   if (works && !has('build') && inputs.images.length === 0) {
