@@ -292,7 +292,8 @@ export class RegistryClient {
       repository: ref.repository,
       digest,
       reference: formatReference({ registry: ref.registry, repository: ref.repository, digest }),
-      ...(mediaType ? { mediaType } : {})
+      ...(mediaType ? { mediaType } : {}),
+      size: response.body.length
     }
   }
 }

@@ -218,6 +218,38 @@ describe('signer: native, verified by real notation', { skip }, () => {
     }
   })
 
+  test('force-referrers-tag: false asks for the referrers API first and, without one, keeps the tag index', async () => {
+    await e2e.stack.keyVault.vault.seedSelfSigned('native-referrers', { subject: SUBJECT })
+    const image = await freshImage('native/referrers')
+    const registry = e2e.stack.registry.server
+    const before = registry.calls.length
+    const run = await e2e.run({
+      ...e2e.azureInputs,
+      signer: 'native',
+      certificate: 'native-referrers',
+      images: image.reference,
+      'force-referrers-tag': 'false'
+    })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.equal(rows(run.outputs)[0]?.verified, true, rows(run.outputs)[0]?.error)
+    const calls = registry.calls.slice(before)
+    // distribution 2.8 has no referrers API: the ask is answered 404, and the tag index is written.
+    assert.ok(
+      calls.some(
+        c => c.method === 'GET' && c.path.includes(`/referrers/${image.digest}`) && c.status === 404
+      )
+    )
+    const target = await e2e.stack.registry.target('native/referrers')
+    const index = await fetchManifest(target, 'native/referrers', referrersTag(image.digest))
+    assert.equal(index.status, 200)
+    const listed = (JSON.parse(index.body.toString('utf8')) as { manifests: { digest: string }[] })
+      .manifests
+    assert.deepEqual(
+      listed.map(m => m.digest),
+      [rows(run.outputs)[0]?.signatureDigest]
+    )
+  })
+
   test('tampered envelopes (payload, protected header, signature, chain) are refused by real notation', async () => {
     await e2e.stack.keyVault.vault.seedSelfSigned('native-tamper', { subject: SUBJECT })
     const other = await issueCertificate({ subject: SUBJECT })

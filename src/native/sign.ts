@@ -80,7 +80,12 @@ export async function signImagesNative(
       const base = { input: image.input, reference: image.reference, digest: image.digest }
       try {
         const registry = repositoryFor(image)
-        const subject = await registry.describeManifest(image.digest)
+        // The resolve step read and hashed the manifest already; read it again only when it did
+        // not (a build's output image).
+        const subject =
+          image.mediaType !== undefined && image.size !== undefined
+            ? { mediaType: image.mediaType, digest: image.digest, size: image.size }
+            : await registry.describeManifest(image.digest)
         const signingTime = new Date(Math.floor(now().getTime() / 1000) * 1000)
         const expiry =
           options.expiry === undefined
