@@ -250,6 +250,34 @@ describe('signer: native, verified by real notation', { skip }, () => {
     )
   })
 
+  test('a 503 and a reset on the upload are retried; one signature lands and verifies', async () => {
+    await e2e.stack.keyVault.vault.seedSelfSigned('native-faults', { subject: SUBJECT })
+    const image = await freshImage('native/faults')
+    const registry = e2e.stack.registry.server
+    const next = registry.callCount('registry.uploads') + 1
+    registry.inject({ route: 'registry.uploads', kind: 'status', status: 503, calls: [next] })
+    registry.inject({ route: 'registry.uploads', kind: 'reset', calls: [next + 1] })
+    try {
+      const run = await e2e.run({
+        ...e2e.azureInputs,
+        signer: 'native',
+        'signature-format': 'jws',
+        certificate: 'native-faults',
+        images: image.reference
+      })
+      assert.equal(run.code, 0, run.stdout + run.stderr)
+      assert.equal(rows(run.outputs)[0]?.verified, true, rows(run.outputs)[0]?.error)
+    } finally {
+      registry.clearFaults()
+    }
+    const faulted = registry.calls.filter(c => c.route === 'registry.uploads' && c.fault)
+    assert.equal(faulted.length, 2, 'both faults hit')
+    const target = await e2e.stack.registry.target('native/faults')
+    const index = await fetchManifest(target, 'native/faults', referrersTag(image.digest))
+    const listed = (JSON.parse(index.body.toString('utf8')) as { manifests: unknown[] }).manifests
+    assert.equal(listed.length, 1)
+  })
+
   test('tampered envelopes (payload, protected header, signature, chain) are refused by real notation', async () => {
     await e2e.stack.keyVault.vault.seedSelfSigned('native-tamper', { subject: SUBJECT })
     const other = await issueCertificate({ subject: SUBJECT })
