@@ -7,6 +7,7 @@
 // Nothing is asserted; tests own correctness.
 //
 // Standalone: npx node bench/native-bench.ts   (BENCH_NATIVE_IMAGES, BENCH_NATIVE_CONCURRENCY=1,4,16)
+import { runAction } from '../__tests__/support/action.ts'
 import { startE2E, type E2E } from '../__tests__/support/e2e.ts'
 import { skipWithoutRealNotation } from '../__tests__/support/notation-bin.ts'
 import { REGISTRY_INSTALL_HINT, registryAvailable } from '../__tests__/support/stack-env.ts'
@@ -37,16 +38,25 @@ async function timedRun(
     Object.entries(servers).map(([k, s]) => [k, s.calls.length])
   ) as Record<keyof typeof servers, number>
   const started = performance.now()
-  const run = await e2e.run({
-    ...e2e.azureInputs,
-    command: 'sign',
-    signer,
-    certificate: 'bench',
-    images: references.join('\n'),
-    'max-concurrency': String(concurrency)
+  // runAction itself (not e2e.run): a notation run of 100 images outlasts its default time limit.
+  const run = await runAction({
+    inputs: {
+      ...e2e.installInputs,
+      ...e2e.azureInputs,
+      command: 'sign',
+      signer,
+      certificate: 'bench',
+      images: references.join('\n'),
+      'max-concurrency': String(concurrency)
+    },
+    dirs: e2e.dirs,
+    env: e2e.stack.env(),
+    timeoutMs: 60 * 60_000
   })
   const ms = performance.now() - started
-  if (run.code !== 0) throw new Error(`${signer} at ${concurrency} failed:\n${run.stdout}`)
+  if (run.code !== 0) {
+    throw new Error(`${signer} at ${concurrency} failed:\n${run.errors.join('\n').slice(0, 4000)}`)
+  }
   const since = (name: keyof typeof servers) => servers[name].calls.slice(before[name])
   const keyVaultCalls = since('keyVault')
   const n = references.length
