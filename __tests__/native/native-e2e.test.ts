@@ -162,6 +162,31 @@ describe('signer: native, verified by real notation', { skip }, () => {
     })
   }
 
+  test('CA-issued with ca-certs given inline: the chain comes from the input, not the Key Vault secret', async () => {
+    const seeded = await e2e.stack.keyVault.vault.seedCaIssued('native-ca-certs', {
+      subject: SUBJECT,
+      chainDepth: 2
+    })
+    const image = await freshImage('native/ca-certs')
+    const vault = e2e.stack.keyVault.server
+    const secretReads = (): number =>
+      vault.calls.filter(c => c.route === 'keyvault.secrets.get' && c.status < 300).length
+    const before = secretReads()
+    const run = await e2e.run({
+      ...e2e.azureInputs,
+      signer: 'native',
+      certificate: 'native-ca-certs',
+      images: image.reference,
+      'ca-certs': seeded.chain
+        .slice(1)
+        .map(c => c.pem)
+        .join('')
+    })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.equal(rows(run.outputs)[0]?.verified, true, rows(run.outputs)[0]?.error)
+    assert.equal(secretReads(), before, 'no secret read')
+  })
+
   test('a sign-only job downloads nothing, runs no notation, reads the certificate once and signs each digest in Key Vault', async () => {
     await e2e.stack.keyVault.vault.seedSelfSigned('native-counted', { subject: SUBJECT })
     const images = await Promise.all([1, 2, 3, 4, 5].map(() => freshImage('native/counted')))
