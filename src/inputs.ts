@@ -755,8 +755,7 @@ function setUpForAzure(inputs: Inputs): boolean {
 
 /**
  * What the native signer does not do (yet), refused up front: it signs without notation and the
- * plugin, so it has no RFC 3161 client, no plugin to configure, and no notation to verify with
- * before signing.
+ * plugin, so it has no RFC 3161 client and no plugin to configure.
  */
 function checkNativeSigner(inputs: Inputs): void {
   const { sign } = inputs
@@ -771,12 +770,6 @@ function checkNativeSigner(inputs: Inputs): void {
     throw new InputError(
       'plugin-config',
       'goes to the azure-kv plugin, which signer: native does not run; remove it or use signer: notation.'
-    )
-  }
-  if (sign.skipIfSigned) {
-    throw new InputError(
-      'skip-if-signed',
-      'is not supported with signer: native yet (it decides by notation verify); use signer: notation.'
     )
   }
 }

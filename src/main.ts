@@ -109,9 +109,10 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   const working = commands.has('build') || commands.has('sign') || commands.has('verify')
   const { preflight } = await import('./preflight.ts')
   const checked = await preflight(inputs, workspace)
-  // The native signer needs no notation: only setup and verify install it then.
+  // The native signer needs no notation: only setup, verify and skip-if-signed install it then.
   const native = inputs.sign.signer === 'native'
-  const needsNotation = !native || commands.has('setup') || commands.has('verify')
+  const needsNotation =
+    !native || commands.has('setup') || commands.has('verify') || inputs.sign.skipIfSigned
   let installed: InstallResult | undefined
   if (needsNotation) {
     const platform = detectPlatform()
@@ -218,8 +219,20 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     if (!certificate || !identity) {
       throw new InputError('certificate', 'or key-id is required to sign.')
     }
-    const { signFailureMessage } = await import('./sign.ts')
+    const { findAlreadySigned, signFailureMessage } = await import('./sign.ts')
     const { signNative } = await import('./native/index.ts')
+    // skip-if-signed decides by notation verify, as on the notation path (notation is installed then).
+    const alreadySigned =
+      inputs.sign.skipIfSigned && installed
+        ? (unsigned: readonly ResolvedImage[]) =>
+            findAlreadySigned(unsigned, {
+              ...notationContext(installed, inputs, credentials, workspace, signal),
+              notationVersion: installed.notation.version,
+              workDir: installed.workDir,
+              certificate,
+              identity
+            })
+        : undefined
     notationCommands.push(
       `native signer: ${inputs.sign.signatureFormat} envelopes signed by Key Vault key ${certificate.keyId}`
     )
@@ -231,7 +244,8 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
       userMetadata: inputs.sign.userMetadata.map(({ key, value }) => [key, value] as const),
       ...(inputs.sign.expiry === undefined ? {} : { expiry: inputs.sign.expiry }),
       forceReferrersTag: inputs.sign.forceReferrersTag,
-      maxConcurrency: inputs.maxConcurrency
+      maxConcurrency: inputs.maxConcurrency,
+      ...(alreadySigned ? { alreadySigned } : {})
     })
     const message = signFailureMessage(results)
     if (message) failures.push(message)

@@ -21,6 +21,7 @@ const SUBJECT = 'CN=native.example,O=Notation,L=Seattle,ST=WA,C=US'
 interface ImageRow {
   reference?: string
   signed?: boolean
+  alreadySigned?: boolean
   verified?: boolean
   signatureDigest?: string
   error?: string
@@ -185,6 +186,45 @@ describe('signer: native, verified by real notation', { skip }, () => {
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.equal(rows(run.outputs)[0]?.verified, true, rows(run.outputs)[0]?.error)
     assert.equal(secretReads(), before, 'no secret read')
+  })
+
+  test('skip-if-signed: a re-run signs nothing, proven by real notation verify; a notation signature counts too', async () => {
+    await e2e.stack.keyVault.vault.seedSelfSigned('native-skip', { subject: SUBJECT })
+    const [byNative, byNotation] = [
+      await freshImage('native/skip'),
+      await freshImage('native/skip')
+    ]
+    const vault = e2e.stack.keyVault.server
+    const signs = (): number =>
+      vault.calls.filter(c => c.route === 'keyvault.keys.sign' && c.status < 300).length
+    const sign = (signer: string, images: string[]) =>
+      e2e.run({
+        ...e2e.azureInputs,
+        command: 'sign',
+        signer,
+        certificate: 'native-skip',
+        'skip-if-signed': 'true',
+        images: images.join('\n')
+      })
+    const first = await sign('native', [byNative.reference])
+    assert.equal(first.code, 0, first.stdout + first.stderr)
+    const made = rows(first.outputs)[0]?.signatureDigest
+    assert.equal(rows(first.outputs)[0]?.signed, true)
+    const byCli = await sign('notation', [byNotation.reference])
+    assert.equal(byCli.code, 0, byCli.stdout + byCli.stderr)
+    const before = signs()
+    const again = await sign('native', [byNative.reference, byNotation.reference])
+    assert.equal(again.code, 0, again.stdout + again.stderr)
+    const [native, notation] = rows(again.outputs)
+    assert.equal(native?.signed, false)
+    assert.equal(native?.alreadySigned, true)
+    assert.equal(native?.signatureDigest, made)
+    assert.equal(notation?.alreadySigned, true)
+    assert.equal(notation?.signatureDigest, rows(byCli.outputs)[0]?.signatureDigest)
+    assert.equal(signs(), before, 'Key Vault signed nothing')
+    // Decided by notation verify under this certificate, not by what inspect lists.
+    const verifies = e2e.notationCalls().filter(c => c.argv[0] === 'verify')
+    assert.ok(verifies.some(c => c.argv.at(-1) === byNative.reference))
   })
 
   test('a sign-only job downloads nothing, runs no notation, reads the certificate once and signs each digest in Key Vault', async () => {

@@ -24,10 +24,34 @@ export interface NativeSignerOptions {
   expiry?: string
   forceReferrersTag: boolean
   maxConcurrency: number
+  /**
+   * skip-if-signed: the images (by digest reference) already signed by this certificate, as
+   * verification proved, or why that is unknown (the image then fails). Omitted: sign every image.
+   */
+  alreadySigned?: (
+    images: readonly ResolvedImage[]
+  ) => Promise<ReadonlyMap<string, { signatureDigest: string } | { error: string }>>
 }
 
 /** Signs every image natively; one result per image, in order (failures as results, not thrown). */
 export async function signNative(
+  images: readonly ResolvedImage[],
+  options: NativeSignerOptions
+): Promise<ImageResult[]> {
+  const known = options.alreadySigned ? await options.alreadySigned(images) : new Map()
+  const toSign = images.filter(image => !known.has(image.reference))
+  const signed = toSign.length === 0 ? [] : await signWithKeyVault(toSign, options)
+  return images.map(image => {
+    const found = known.get(image.reference)
+    const base = { input: image.input, reference: image.reference, digest: image.digest }
+    if (found === undefined) return signed[toSign.indexOf(image)]!
+    return 'error' in found
+      ? { ...base, signed: false, alreadySigned: false, error: found.error }
+      : { ...base, signed: false, alreadySigned: true, signatureDigest: found.signatureDigest }
+  })
+}
+
+async function signWithKeyVault(
   images: readonly ResolvedImage[],
   options: NativeSignerOptions
 ): Promise<ImageResult[]> {
