@@ -227,6 +227,27 @@ describe('signer: native, verified by real notation', { skip }, () => {
     assert.ok(verifies.some(c => c.argv.at(-1) === byNative.reference))
   })
 
+  test('key-id instead of a certificate name: that key signs, its certificate goes in the envelope', async () => {
+    const seeded = await e2e.stack.keyVault.vault.seedSelfSigned('native-key-id', {
+      subject: SUBJECT,
+      key: { kty: 'EC', crv: 'P-256' }
+    })
+    const image = await freshImage('native/key-id')
+    const run = await e2e.run({
+      ...e2e.azureInputs,
+      signer: 'native',
+      'signature-format': 'jws',
+      'key-id': seeded.kid,
+      images: image.reference
+    })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.equal(rows(run.outputs)[0]?.verified, true, rows(run.outputs)[0]?.error)
+    assert.equal(run.outputs['key-id'], seeded.kid)
+    const signed = e2e.stack.keyVault.vault.signs.filter(s => s.kid === seeded.kid)
+    assert.equal(signed.length, 1)
+    assert.equal(signed[0]?.alg, 'ES256')
+  })
+
   test('a sign-only job downloads nothing, runs no notation, reads the certificate once and signs each digest in Key Vault', async () => {
     await e2e.stack.keyVault.vault.seedSelfSigned('native-counted', { subject: SUBJECT })
     const images = await Promise.all([1, 2, 3, 4, 5].map(() => freshImage('native/counted')))
