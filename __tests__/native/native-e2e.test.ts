@@ -2,7 +2,7 @@
 // on each payload digest) and pushes with its own registry client; the REAL notation CLI verifies
 // every signature (the action's own verify step, and direct runs for ls / inspect / tampering).
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -246,6 +246,31 @@ describe('signer: native, verified by real notation', { skip }, () => {
     const signed = e2e.stack.keyVault.vault.signs.filter(s => s.kid === seeded.kid)
     assert.equal(signed.length, 1)
     assert.equal(signed[0]?.alg, 'ES256')
+  })
+
+  test('build sign verify: the image ACR Tasks built is signed natively (its manifest read and hashed first)', async () => {
+    await e2e.stack.keyVault.vault.seedSelfSigned('native-build', { subject: SUBJECT })
+    const context = path.join(e2e.dirs.workspace, 'native-app')
+    await mkdir(context, { recursive: true })
+    await writeFile(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /\n')
+    await writeFile(path.join(context, 'hello.txt'), 'hello from the native signer\n')
+    const env = e2e.stack.env()
+    e2e.stack.arm.scriptNextRun({ queuedPolls: 0, runningPolls: 0 })
+    const run = await e2e.run({
+      ...e2e.azureInputs,
+      command: 'build sign verify',
+      signer: 'native',
+      certificate: 'native-build',
+      images: `${e2e.stack.registry.host}/native/built:v1`,
+      'build-context': 'native-app',
+      'azure-subscription-id': env['STACK_SUBSCRIPTION_ID'] ?? '',
+      'resource-group': env['STACK_RESOURCE_GROUP'] ?? ''
+    })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    const [row] = rows(run.outputs)
+    assert.equal(row?.reference, `${e2e.stack.registry.host}/native/built@${run.outputs['digest']}`)
+    assert.equal(row?.signed, true)
+    assert.equal(row?.verified, true, row?.error)
   })
 
   test('a sign-only job downloads nothing, runs no notation, reads the certificate once and signs each digest in Key Vault', async () => {
