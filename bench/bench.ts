@@ -202,3 +202,7 @@ await measure(
 // Signing throughput (20 images, 300 ms per notation sign call, max-concurrency 1 and 4).
 const { runSignBench } = await import('./sign-bench.ts')
 await runSignBench()
+
+// signer: native against signer: notation (100 images at max-concurrency 1, 4 and 16).
+const { runNativeBench } = await import('./native-bench.ts')
+await runNativeBench()

@@ -120,21 +120,30 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   const working = commands.has('build') || commands.has('sign') || commands.has('verify')
   const { preflight } = await import('./inputs/preflight.ts')
   const checked = await preflight(inputs, workspace)
-  const platform = detectPlatform()
-  const installed = await core.group('Install notation and the azure-kv plugin', () =>
-    install(
-      { notation: inputs.notation, plugin: inputs.plugin },
-      {
-        platform,
-        onWorkDir: saveWorkDir,
-        ...(process.env['RUNNER_TEMP'] ? { tempDir: process.env['RUNNER_TEMP'] } : {})
-      }
+  // The native signer needs no notation: only setup, verify and skip-if-signed install it then.
+  const native = inputs.sign.signer === 'native'
+  const needsNotation =
+    !native || commands.has('setup') || commands.has('verify') || inputs.sign.skipIfSigned
+  let installed: InstallResult | undefined
+  if (needsNotation) {
+    const platform = detectPlatform()
+    const result = await core.group('Install notation and the azure-kv plugin', () =>
+      install(
+        { notation: inputs.notation, plugin: inputs.plugin },
+        {
+          platform,
+          onWorkDir: saveWorkDir,
+          ...(process.env['RUNNER_TEMP'] ? { tempDir: process.env['RUNNER_TEMP'] } : {})
+        }
+      )
     )
-  )
-  core.setOutput('notation-version', installed.notation.version)
-  core.setOutput('notation-path', installed.notation.path)
-  core.info(`notation ${installed.notation.version} is ready at ${installed.notation.path}`)
+    installed = result
+    core.setOutput('notation-version', result.notation.version)
+    core.setOutput('notation-path', result.notation.path)
+    core.info(`notation ${result.notation.version} is ready at ${result.notation.path}`)
+  }
   if (!working) return
+  const workDir = installed?.workDir ?? (await privateWorkDir())
 
   const { createAzureIdentity } = await import('./azure/azure.ts')
   const { parseImages, registryCredentials, resolveDigests } = await import('./registry/access.ts')
@@ -162,7 +171,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
         signal,
         // The packed context goes in the action's private folder, which the post step removes
         // even when a timeout ended the build before it could clean up.
-        tempDir: installed.workDir,
+        tempDir: workDir,
         ...(process.env['AZURE_RESOURCE_MANAGER_ENDPOINT']
           ? { armEndpoint: process.env['AZURE_RESOURCE_MANAGER_ENDPOINT'] }
           : {})
@@ -219,8 +228,45 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
   let results = images.map(baseResult)
   const failures: string[] = []
   const notationCommands: string[] = []
-  if (commands.has('sign')) {
+  if (commands.has('sign') && native) {
+    if (!certificate || !identity) {
+      throw new InputError('certificate', 'or key-id is required to sign.')
+    }
+    const { findAlreadySigned, signFailureMessage } = await import('./notation/sign.ts')
+    const { signNative } = await import('./native/index.ts')
+    // skip-if-signed decides by notation verify, as on the notation path (notation is installed then).
+    const alreadySigned =
+      inputs.sign.skipIfSigned && installed
+        ? (unsigned: readonly ResolvedImage[]) =>
+            findAlreadySigned(unsigned, {
+              ...notationContext(installed, credentials, workspace, signal),
+              sign: inputs.sign,
+              maxConcurrency: inputs.maxConcurrency,
+              notationVersion: installed.notation.version,
+              workDir: installed.workDir,
+              certificate,
+              identity
+            })
+        : undefined
+    notationCommands.push(
+      `native signer: ${inputs.sign.signatureFormat} envelopes signed by Key Vault key ${certificate.keyId}`
+    )
+    results = await signNative(images, {
+      certificate,
+      credential: identity.credential,
+      credentials,
+      format: inputs.sign.signatureFormat,
+      userMetadata: inputs.sign.userMetadata.map(({ key, value }) => [key, value] as const),
+      ...(inputs.sign.expiry === undefined ? {} : { expiry: inputs.sign.expiry }),
+      forceReferrersTag: inputs.sign.forceReferrersTag,
+      maxConcurrency: inputs.maxConcurrency,
+      ...(alreadySigned ? { alreadySigned } : {})
+    })
+    const message = signFailureMessage(results)
+    if (message) failures.push(message)
+  } else if (commands.has('sign')) {
     if (!certificate) throw new InputError('certificate', 'or key-id is required to sign.')
+    if (!installed) throw new Error('Bug: signing with notation, which was not installed.')
     const { describeSignCommand, signImages, signFailureMessage } =
       await import('./notation/sign.ts')
     const signContext = {
@@ -241,6 +287,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
 
   let warnings: string[] = []
   if (commands.has('verify')) {
+    if (!installed) throw new Error('Bug: verifying without notation installed.')
     const { prepareTrust, verifyArgs, verifyImages } = await import('./notation/verify.ts')
     notationCommands.push(
       `notation ${verifyArgs('<registry>/<repository>@<digest>', inputs.verify.userMetadata).join(' ')}`
@@ -283,6 +330,21 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
 
 function buildTarget(inputs: Inputs): BuildTarget {
   return { build: inputs.build, azure: inputs.azure, images: inputs.images }
+}
+
+/**
+ * The job-private folder when nothing is installed (the native signer): made and recorded as
+ * install makes it, so the post step removes it.
+ */
+async function privateWorkDir(): Promise<string> {
+  const { mkdir, mkdtemp } = await import('node:fs/promises')
+  const os = await import('node:os')
+  const path = await import('node:path')
+  const tempDir = process.env['RUNNER_TEMP'] || os.tmpdir()
+  await mkdir(tempDir, { recursive: true })
+  const dir = await mkdtemp(path.join(tempDir, 'notation-akv-'))
+  saveWorkDir(dir)
+  return dir
 }
 
 function baseResult(image: ResolvedImage): ImageResult {

@@ -432,6 +432,7 @@ describe('action.yml, the README and .env.example agree (names, defaults, limits
       'key-size',
       'key-type',
       'signature-format',
+      'signer',
       'verification-level',
       'verify-timestamp'
     ])

@@ -15,6 +15,7 @@ export function defaultInputs(): Inputs {
     },
     registry: { acrRegistries: [] },
     sign: {
+      signer: 'notation',
       signatureFormat: 'cose',
       userMetadata: [],
       forceReferrersTag: true,

@@ -115,7 +115,9 @@ export function checkVaultHost(url: URL, input: 'key-vault' | 'key-id'): void {
  * (vault.azure.net for myvault.vault.azure.net), so a vault cannot ask for a token for another
  * API. Only a loopback vault (the local stack, named by IP) cannot pass that check.
  */
-function challengeOptions(vaultUrl: string): { disableChallengeResourceVerification: boolean } {
+export function challengeOptions(vaultUrl: string): {
+  disableChallengeResourceVerification: boolean
+} {
   const url = new URL(vaultUrl)
   checkVaultHost(url, 'key-vault')
   return { disableChallengeResourceVerification: isLoopbackHost(url.hostname) }

@@ -65,6 +65,7 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   'key-type': 'RSA',
   'key-size': '2048',
   'key-curve': 'P-256',
+  signer: 'notation',
   'signature-format': 'cose',
   'force-referrers-tag': 'true',
   'skip-if-signed': 'false',
@@ -589,6 +590,7 @@ function readSign(reader: InputReader, commands: Command[]): SignOptions {
     )
   }
   return {
+    signer: reader.oneOf('signer', ['notation', 'native'] as const),
     signatureFormat: reader.oneOf('signature-format', ['cose', 'jws'] as const),
     userMetadata: reader.keyValues('user-metadata', key =>
       key.startsWith('io.cncf.notary')
@@ -762,8 +764,30 @@ function setUpForAzure(inputs: Inputs): boolean {
   )
 }
 
+/**
+ * What the native signer does not do (yet), refused up front: it signs without notation and the
+ * plugin, so it has no RFC 3161 client and no plugin to configure.
+ */
+function checkNativeSigner(inputs: Inputs): void {
+  const { sign } = inputs
+  if (sign.signer !== 'native' || !inputs.commands.includes('sign')) return
+  if (sign.timestampUrl !== undefined) {
+    throw new InputError(
+      'timestamp-url',
+      'is not supported with signer: native yet (it has no RFC 3161 timestamping); use signer: notation to timestamp signatures.'
+    )
+  }
+  if (sign.pluginConfig.length > 0) {
+    throw new InputError(
+      'plugin-config',
+      'goes to the azure-kv plugin, which signer: native does not run; remove it or use signer: notation.'
+    )
+  }
+}
+
 /** What each command needs, checked before anything is installed, signed or written. */
 function checkCommandRequirements(inputs: Inputs): void {
+  checkNativeSigner(inputs)
   const has = (c: Command): boolean => inputs.commands.includes(c)
   const works = has('build') || has('sign') || has('verify')
   if (works && !has('build') && inputs.images.length === 0) {

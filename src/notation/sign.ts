@@ -49,6 +49,8 @@ import type {
 
 /** What to sign into each signature, and how: the sign inputs. */
 export interface SignOptions {
+  /** notation (the CLI and the azure-kv plugin) or native (envelopes built by the action). */
+  signer: 'notation' | 'native'
   signatureFormat: 'cose' | 'jws'
   userMetadata: KeyValue[]
   expiry?: string
@@ -767,4 +769,62 @@ export function signFailureMessage(results: ImageResult[]): string | undefined {
     `Signing failed for ${failures.length} of ${results.length} image${results.length === 1 ? '' : 's'}:`,
     ...lines
   ].join('\n')
+}
+
+// ---------------------------------------------------------------------------------------------
+// skip-if-signed for another signer
+
+/** What skip-if-signed found for one image: its proven signature, or why nothing is known. */
+export type AlreadySigned = { signatureDigest: string } | { error: string }
+
+/**
+ * skip-if-signed for a signer other than notation (the native one): the images that already carry
+ * a signature by this certificate, proven as signOne proves it (inspect finds a candidate naming
+ * this certificate and digest, `notation verify` under a trust configuration holding only this
+ * certificate confirms it). Keyed by digest reference; an image missing from the map is unsigned.
+ */
+export async function findAlreadySigned(
+  images: readonly ResolvedImage[],
+  ctx: SignContext
+): Promise<Map<string, AlreadySigned>> {
+  const { unique } = distinct(images, image => image.reference)
+  const prepared = await prepare(ctx, unique)
+  const runner: Runner = { ctx, prepared }
+  const found = new Map<string, AlreadySigned>()
+  try {
+    const settled = await mapLimitLogged(
+      unique,
+      ctx.maxConcurrency,
+      image => `Signed already? ${image.reference}`,
+      async (image, _index, log) => {
+        const reference = assertDigestReference(image)
+        const candidate = pickSignature(
+          await inspect(runner, image, reference, log),
+          ctx.certificate.thumbprint,
+          image.digest
+        )
+        if (!candidate) return
+        const check = await verifySigner(runner, image, reference, log)
+        if (check.verified) {
+          log.info(
+            `Already signed by this certificate: signature ${candidate.digest}, and this digest verifies against this certificate and subject; not signing again.`
+          )
+          found.set(reference, { signatureDigest: candidate.digest })
+        } else if (check.transient) {
+          throw new Error(`whether ${reference} is already signed is unknown: ${check.why}`)
+        } else {
+          log.warning(
+            `Signature ${candidate.digest} claims this certificate, but ${reference} does not verify against it (a copy from another image, a forgery, or nothing to check with): signing.`
+          )
+        }
+      }
+    )
+    settled.forEach((s, i) => {
+      if (s.status === 'rejected')
+        found.set(unique[i]!.reference, { error: errorMessage(s.reason) })
+    })
+  } finally {
+    await prepared.dispose()
+  }
+  return found
 }

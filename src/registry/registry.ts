@@ -201,20 +201,28 @@ export class RegistryClient {
     return token
   }
 
-  /** A registry request with the distribution token dance, retried once after a 401 challenge. */
+  /**
+   * A registry request with the distribution token dance, retried once after a 401 challenge. A
+   * body (a blob or manifest push) is sent again with the retry.
+   */
   async request(
     method: string,
     path: string,
     scope: string,
     headers: Record<string, string> = {},
-    maxBytes?: number
+    maxBytes?: number,
+    body?: Uint8Array
   ): Promise<HttpResponse> {
     const url = `${this.origin}${path}`
     const send = (authorization?: string): Promise<HttpResponse> =>
       httpRequest(
         `${method} ${url}`,
         url,
-        { method, headers: { ...headers, ...(authorization ? { authorization } : {}) } },
+        {
+          method,
+          headers: { ...headers, ...(authorization ? { authorization } : {}) },
+          ...(body === undefined ? {} : { body })
+        },
         { ...this.http, ...(maxBytes === undefined ? {} : { maxBytes }) }
       )
     const cached = this.tokens.get(scope)
@@ -284,7 +292,8 @@ export class RegistryClient {
       repository: ref.repository,
       digest,
       reference: formatReference({ registry: ref.registry, repository: ref.repository, digest }),
-      ...(mediaType ? { mediaType } : {})
+      ...(mediaType ? { mediaType } : {}),
+      size: response.body.length
     }
   }
 }

@@ -26,6 +26,8 @@ export interface ResolvedImage {
   /** `registry/repository@digest` */
   reference: string
   mediaType?: string
+  /** The manifest's size in bytes, when its bytes were read (and hashed) to resolve it. */
+  size?: number
 }
 
 /** The signing certificate as read from Key Vault (or given by key ID). */
