@@ -1,12 +1,12 @@
 // The action end to end, as users run it: the committed bundle against the local stack, with the
-// notation and azure-kv stand-ins installed from archives.
+// real notation CLI and the azure-kv stand-in installed from archives.
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { startE2E, type E2E } from './support/e2e.ts'
-import { registryDescribe } from './support/stack-env.ts'
+import { e2eDescribe } from './support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 
@@ -15,7 +15,7 @@ function visibleLines(output: string): string[] {
   return output.split('\n').filter(line => !line.startsWith('::add-mask::'))
 }
 
-registryDescribe('sign and verify end to end', () => {
+e2eDescribe('sign and verify end to end', () => {
   let e2e: E2E
   let image: { digest: string; reference: string }
   let kid: string

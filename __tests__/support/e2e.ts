@@ -52,14 +52,15 @@ export interface E2E {
 
 export interface E2EOptions extends StackOptions {
   /**
-   * `real`: the real notation CLI (see support/notation-bin.ts; callers skip when there is none);
-   * `standin`: the stand-in, for what the real CLI cannot be driven into (say why where used).
+   * `real` (the default): the real notation CLI (see support/notation-bin.ts; suites declared with
+   * `e2eDescribe` skip when there is none); `standin`: the stand-in, only for what the real CLI
+   * cannot be driven into (say why where used).
    */
   notation?: 'real' | 'standin'
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
-  const { notation: which = 'standin', ...stackOptions } = options
+  const { notation: which = 'real', ...stackOptions } = options
   const real = which === 'real' ? await requireRealNotation() : undefined
   const stack = await startStack(stackOptions)
   const work = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-'))
