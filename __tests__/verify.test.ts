@@ -6,7 +6,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { interpretVerify } from '../src/verify.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
-import { registryDescribe } from './support/stack-env.ts'
+import { e2eDescribe } from './support/stack-env.ts'
 
 const ref = `127.0.0.1:5000/app@sha256:${'a'.repeat(64)}`
 const ok = `Successfully verified signature for ${ref}\n`
@@ -59,7 +59,7 @@ describe('interpretVerify fails closed', () => {
   })
 })
 
-registryDescribe('verify end to end', () => {
+e2eDescribe('verify end to end', () => {
   let e2e: E2E
   let signed: string
   let leafPem: string
