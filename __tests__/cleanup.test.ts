@@ -16,7 +16,7 @@ import { fetchManifest } from './stack/images.ts'
 import { runAction, type ActionRun } from './support/action.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
 import { readCalls, STANDIN_ENTRY } from './support/notation.ts'
-import { registryDescribe } from './support/stack-env.ts'
+import { e2eDescribe } from './support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 const SIGNATURE_TYPE = 'application/vnd.cncf.notary.signature'
@@ -68,7 +68,7 @@ interface Probe {
   config: string
 }
 
-registryDescribe('cleanup, two runs in a job, and a failure in the middle', () => {
+e2eDescribe('cleanup, two runs in a job, and a failure in the middle', () => {
   let e2e: E2E
   let work: string
   let downloads: StackServer

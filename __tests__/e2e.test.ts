@@ -2,7 +2,8 @@
 // real notation CLI and the azure-kv stand-in installed from archives.
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { startE2E, type E2E } from './support/e2e.ts'
@@ -220,6 +221,33 @@ e2eDescribe('sign and verify end to end', () => {
       assert.match(errors, /keys sign permission/)
     } finally {
       e2e.stack.keyVault.vault.allow('keys/sign')
+    }
+  })
+
+  test('notation writes nothing in the runner HOME: its CRL cache is job-private too', async () => {
+    await e2e.resetRunner()
+    const home = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-home-'))
+    try {
+      const run = await e2e.run(
+        {
+          ...e2e.azureInputs,
+          command: 'sign verify',
+          certificate: 'wabbit-networks-io',
+          images: image.reference
+        },
+        { env: { HOME: home }, post: true }
+      )
+      assert.equal(run.code, 0, run.stdout + run.stderr)
+      assert.ok(
+        e2e.notationCalls().some(c => c.argv[0] === 'verify'),
+        'notation verify ran'
+      )
+      // Real notation caches CRLs in $HOME/.cache/notation unless NOTATION_CACHE says elsewhere.
+      assert.deepEqual(await readdir(home, { recursive: true }), [])
+      const cache = run.exportedEnv['NOTATION_CACHE'] ?? ''
+      assert.ok(cache.startsWith(run.state['workDir'] ?? '/nonexistent'), cache)
+    } finally {
+      await rm(home, { recursive: true, force: true })
     }
   })
 

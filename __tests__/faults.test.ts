@@ -27,7 +27,7 @@ import { packAzureKvStandin } from './support/azure-kv.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
 import { STANDIN_ENTRY, readCalls } from './support/notation.ts'
 import { writeReport, type FaultRow } from './support/reliability-report.ts'
-import { registryDescribe } from './support/stack-env.ts'
+import { e2eDescribe } from './support/stack-env.ts'
 
 const SUBJECT = 'CN=faults.example,O=Notation,L=Seattle,ST=WA,C=US'
 const CERT = 'faults-cert'
@@ -132,7 +132,7 @@ function standinsRunningWith(marker: string): number[] {
   return pids
 }
 
-registryDescribe('faults on every network path, end to end', () => {
+e2eDescribe('faults on every network path, end to end', () => {
   let downloads: StackServer
   let work: string
   let scenarioFile: string

@@ -25,7 +25,7 @@ import {
 import type { ActionRun } from './support/action.ts'
 import { startE2E, type E2E } from './support/e2e.ts'
 import { readCalls, STANDIN_ENTRY, type Call } from './support/notation.ts'
-import { registryDescribe } from './support/stack-env.ts'
+import { e2eDescribe } from './support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 const CA_SUBJECT = 'CN=ca-issued.wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
@@ -92,7 +92,7 @@ const brief = (run: ActionRun): string =>
     .slice(-40)
     .join('\n')
 
-registryDescribe('skip-if-signed decides by verification; one digest is signed once', () => {
+e2eDescribe('skip-if-signed decides by verification; one digest is signed once', () => {
   let e2e: E2E
   let work: string
   let downloads: StackServer

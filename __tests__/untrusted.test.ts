@@ -19,7 +19,7 @@ import {
   readAsRunner,
   type RunnerCommand
 } from './support/runner-commands.ts'
-import { registryDescribe } from './support/stack-env.ts'
+import { e2eDescribe } from './support/stack-env.ts'
 
 const SUBJECT = 'CN=untrusted.example,O=Notation,L=Seattle,ST=WA,C=US'
 const CERT = 'untrusted-cert'
@@ -132,7 +132,7 @@ test('splitLines and oneLine: every break a reader may honour', () => {
   assert.equal(oneLine('a \r\n\r\n b\rc\u2028d\u0085\u0085e'), 'a b c d e')
 })
 
-registryDescribe('untrusted text cannot issue workflow commands', () => {
+e2eDescribe('untrusted text cannot issue workflow commands', () => {
   let e2e: E2E
   let version: string
   let pushes = 0
