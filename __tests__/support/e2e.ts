@@ -30,7 +30,8 @@ export interface E2E {
   notationLabel: string
   /**
    * Every notation run, oldest first. With the real CLI only what the logging wrapper sees
-   * (argv, cwd, variable names, username); exit code and output are the action's to report.
+   * (argv, cwd, variable names, username, the files in NOTATION_CONFIG); exit code and output
+   * are the action's to report.
    */
   notationCalls(): Call[]
   /** Every run of the azure-kv stand-in (through notation), oldest first. */
@@ -121,7 +122,6 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       real
         ? readRealCalls(realLogDir).map(c => ({
             ...c,
-            files: [],
             exitCode: Number.NaN,
             stdout: '',
             stderr: ''

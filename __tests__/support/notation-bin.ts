@@ -146,12 +146,15 @@ export interface RealCall {
   /** NOTATION_USERNAME's value (a user name, never a secret), or null. */
   username: string | null
   passwordSet: boolean
+  /** The files in NOTATION_CONFIG as the call started (trust policy, trust store): what it reads. */
+  files: string[]
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
 /**
- * The wrapper packed as `notation`: it records the call (arguments, cwd, variable names) in
+ * The wrapper packed as `notation`: it records the call (arguments, cwd, variable names, the
+ * files of its NOTATION_CONFIG) in
  * `logDir`, then `exec`s the real binary packed beside it, so the process the action starts, waits
  * for and signals is the real notation itself.
  */
@@ -164,6 +167,7 @@ function loggingWrapper(logDir: string): string {
     `env | sed -n 's/^\\(NOTATION_[A-Z0-9_]*\\|AZURE_[A-Z0-9_]*\\)=.*/\\1/p' > "$f.env"`,
     `printf '%s' "\${NOTATION_USERNAME-}" > "$f.user"`,
     `pwd > "$f.cwd"`,
+    `if [ -n "\${NOTATION_CONFIG-}" ]; then find "$NOTATION_CONFIG" -type f > "$f.files" 2>/dev/null; fi`,
     `exec "$(dirname "$0")/notation.bin" "$@"`,
     ''
   ].join('\n')
@@ -225,7 +229,10 @@ export function readRealCalls(logDir: string): RealCall[] {
       cwd: read('cwd').trim(),
       env,
       username: user === '' ? null : user,
-      passwordSet: env['NOTATION_PASSWORD'] === true
+      passwordSet: env['NOTATION_PASSWORD'] === true,
+      files: read('files')
+        .split('\n')
+        .filter(line => line !== '')
     }
   })
 }
