@@ -1,7 +1,7 @@
 // The action end to end, as users run it: the committed bundle against the local stack, with the
 // real notation CLI and the azure-kv stand-in installed from archives.
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,6 +10,20 @@ import { startE2E, type E2E } from './support/e2e.ts'
 import { e2eDescribe } from './support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
+
+/** Processes still running whose command line names `marker` (a run's runner folders). */
+function processesUnder(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter(entry => /^\d+$/.test(entry))
+    .filter(entry => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(marker)
+      } catch {
+        return false // gone, or not ours
+      }
+    })
+    .map(Number)
+}
 
 /** Lines a person would see in the log (mask commands are read by the runner, not shown). */
 function visibleLines(output: string): string[] {
@@ -203,6 +217,64 @@ e2eDescribe('sign and verify end to end', () => {
     assert.equal(runs.length, 1)
     assert.equal(runs[0]?.canceled, true, 'the ACR run was cancelled')
     assert.equal(signs(), signsBefore, 'nothing was signed')
+  })
+
+  test('SIGTERM while real notation signs (hung on a registry that never answers) ends it, nothing pushed', async () => {
+    const pushed = await e2e.stack.registry.pushImage('net-monitor', {
+      tag: 'cancelled-sign',
+      content: 'an image whose signing is cancelled'
+    })
+    const registry = e2e.stack.registry.server
+    // notation's first request is its HEAD of the digest (the action resolves tags with GET): held
+    // until the test ends, then dropped.
+    let release = (): void => undefined
+    const gate = new Promise<void>(resolve => (release = resolve))
+    registry.inject({
+      route: 'registry.manifests',
+      kind: 'reset',
+      until: gate,
+      when: r => r.method === 'HEAD' && r.path.endsWith(pushed.digest)
+    })
+    const held = (): boolean =>
+      registry.calls.some(
+        c => c.method === 'HEAD' && c.status === 0 && c.path.endsWith(pushed.digest)
+      )
+    let signalled = false
+    try {
+      const run = await e2e.run(
+        {
+          ...e2e.azureInputs,
+          command: 'sign',
+          certificate: 'wabbit-networks-io',
+          images: `${e2e.stack.registry.host}/net-monitor@${pushed.digest}`
+        },
+        {
+          onSpawn: child => {
+            const poll = setInterval(() => {
+              if (held() && !signalled) {
+                signalled = true
+                clearInterval(poll)
+                child.kill('SIGTERM')
+              }
+            }, 50)
+            child.on('exit', () => clearInterval(poll))
+          }
+        }
+      )
+      assert.ok(signalled, 'notation sign was waiting on the registry when the signal came')
+      assert.equal(run.code, 1)
+      assert.match(run.errors.join('\n'), /Cancelled by SIGTERM/)
+      assert.deepEqual(processesUnder(e2e.dirs.root), [], 'no notation or plugin process is left')
+      assert.ok(
+        !registry.calls.some(
+          c => c.method === 'PUT' && c.path.includes(pushed.digest.replace(':', '-'))
+        ),
+        'no signature was pushed'
+      )
+    } finally {
+      release()
+      registry.clearFaults()
+    }
   })
 
   test('a Key Vault refusal to sign names the missing permission and the image', async () => {
