@@ -1,5 +1,6 @@
-// End-to-end harness: the local stack, the notation and azure-kv stand-ins packed as release
-// archives and served over HTTP, and the committed bundle run as a runner runs it.
+// End-to-end harness: the local stack, the real notation CLI (by default; the stand-in only where
+// a test says why) and the azure-kv stand-in packed as release archives and served over HTTP, and
+// the committed bundle run as a runner runs it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,9 +21,9 @@ import { packRealNotationArchive, readRealCalls, requireRealNotation } from './n
 export interface E2E {
   stack: Stack
   dirs: RunnerDirs
-  /** The server the stand-in archives are downloaded from (its `calls` log every download). */
+  /** The server the archives are downloaded from (its `calls` log every download). */
   downloads: StackServer
-  /** Inputs that install the stand-ins from the local download server. */
+  /** Inputs that install notation and the plugin from the local download server. */
   installInputs: Record<string, string>
   /** Inputs for the OIDC identity and the stack's vault. */
   azureInputs: Record<string, string>
