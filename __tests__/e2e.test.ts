@@ -74,7 +74,7 @@ e2eDescribe('sign and verify end to end', () => {
     assert.equal(sign.username, '00000000-0000-0000-0000-000000000000')
     assert.equal(sign.passwordSet, true)
     const verify = calls.find(c => c.argv[0] === 'verify')
-    assert.deepEqual(verify?.argv, ['verify', image.reference])
+    assert.deepEqual(verify?.argv, ['verify', '--verbose', image.reference])
 
     assert.match(run.summary, /Notation signing with Azure Key Vault/)
     assert.ok(run.summary.includes(image.digest))
@@ -171,7 +171,11 @@ e2eDescribe('sign and verify end to end', () => {
         ?.argv.at(-1),
       reference
     )
-    assert.deepEqual(calls.filter(c => c.argv[0] === 'verify').at(-1)?.argv, ['verify', reference])
+    assert.deepEqual(calls.filter(c => c.argv[0] === 'verify').at(-1)?.argv, [
+      'verify',
+      '--verbose',
+      reference
+    ])
     const images = JSON.parse(run.outputs['images'] ?? '[]') as Record<string, unknown>[]
     assert.equal(images[0]?.['verified'], true)
     const upload = [...e2e.stack.arm.uploads.values()].at(-1)
