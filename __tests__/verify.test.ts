@@ -151,6 +151,8 @@ e2eDescribe('verify end to end', () => {
       verifyInputs({ images: reference, 'verification-level': 'permissive' })
     )
     assert.equal(permissive.code, 0, permissive.stdout)
+    // What the permissive level let through is in the log (notation's --verbose warning).
+    assert.match(permissive.stdout, /level=(warning|error) msg=.*expir/)
   })
 
   test('a skip-level policy fails the step: nothing was verified', async () => {
