@@ -25,6 +25,7 @@ import { extractArchive } from './archive.ts'
 import { download, type DownloadOptions } from './download.ts'
 import { ActionError, errorMessage } from './errors.ts'
 import type { ToolSource } from './inputs.ts'
+import { notationCacheDir } from './notation.ts'
 import type { Platform } from './platform.ts'
 import { archiveExtension, binaryName, pinnedChecksum, releaseUrl, type Tool } from './releases.ts'
 
@@ -424,6 +425,7 @@ export async function install(
 
   core.exportVariable('NOTATION_CONFIG', configDir)
   core.exportVariable('NOTATION_LIBEXEC', libexecDir)
+  core.exportVariable('NOTATION_CACHE', notationCacheDir(configDir))
   core.addPath(notation.dir)
   return {
     notation: { ...notation, version: notationSource.version },
