@@ -11,7 +11,7 @@ import { resolveAuthority } from '../../src/azure/authority.ts'
 import { ARM_RESOURCE, challengingVault, entraRelay } from '../stack/lookalike.ts'
 import { VAULT_AUDIENCE } from '../stack/stack.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 const CERT = 'signer'
@@ -63,7 +63,7 @@ test('resolveAuthority: the input wins, a known cloud in the environment is kept
   }
 })
 
-registryDescribe('Azure credentials go only where they belong', () => {
+e2eDescribe('Azure credentials go only where they belong', () => {
   let e2e: E2E
   let image: string
   let leafPem: string

@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, beforeEach } from 'node:test'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe, registryTest } from '../support/stack-env.ts'
+import { e2eDescribe, registryTest } from '../support/stack-env.ts'
 import type { ActionRun } from '../support/action.ts'
 
 let e2e: E2E
@@ -77,7 +77,7 @@ function findNamed(root: string, prefix: string): string[] {
   return found
 }
 
-registryDescribe('ACR Tasks builds at their edges (committed bundle)', () => {
+e2eDescribe('ACR Tasks builds at their edges (committed bundle)', () => {
   before(async () => {
     e2e = await startE2E()
     work = await mkdtemp(path.join(os.tmpdir(), 'akv-build-edges-'))

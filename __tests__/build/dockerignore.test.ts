@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test'
 import { compilePattern, isIgnored, parseDockerignore } from '../../src/build/build-context.ts'
 import { listArchive } from '../stack/arm.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 /** Twelve stars between the a's: a backtracking matcher tries ~C(n, 12) splits of an a-only name. */
 const PATHOLOGICAL = '*a*a*a*a*a*a*a*a*a*a*a*a*b'
@@ -154,7 +154,7 @@ describe('.dockerignore matching stays linear (Docker compiles to RE2; so must w
   })
 })
 
-registryDescribe('.dockerignore through the committed bundle', () => {
+e2eDescribe('.dockerignore through the committed bundle', () => {
   let e2e: E2E
   let buildInputs: Record<string, string>
 

@@ -4,19 +4,21 @@
 // and a re-run with skip-if-signed converges without a second signature on any image.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, beforeEach, test } from 'node:test'
-import * as tar from 'tar'
 import { StackServer } from '../stack/http.ts'
 import { fetchManifest } from '../stack/images.ts'
 import { runAction, type ActionRun } from '../support/action.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { readCalls, STANDIN_ENTRY } from '../support/notation.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import {
+  packRealNotationArchive,
+  readRealCalls,
+  requireRealNotation
+} from '../support/notation-bin.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 const SIGNATURE_TYPE = 'application/vnd.cncf.notary.signature'
@@ -24,18 +26,12 @@ const SIGNATURE_TYPE = 'application/vnd.cncf.notary.signature'
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
 /**
- * A notation release archive whose `notation` runs the stand-in with a fixed scenario file, and
- * before each `sign` writes one probe line: the OIDC token file and CA chain file it was handed
- * (paths only) and whether they held anything at that moment.
+ * The real notation, packed behind the logging wrapper (calls in `<dir>/calls`) with a probe: before
+ * each `sign` it writes one line, the OIDC token file and CA chain file it was handed (paths only)
+ * and whether they held anything at that moment.
  */
 async function probingArchive(dir: string): Promise<{ file: string; sha256: string }> {
-  const stage = path.join(dir, 'stage')
-  await mkdir(stage, { recursive: true })
-  const script = [
-    '#!/bin/sh',
-    `NOTATION_STANDIN_LOG=${q(path.join(dir, 'calls.jsonl'))}`,
-    `NOTATION_STANDIN_SCENARIO=${q(path.join(dir, 'scenario.json'))}`,
-    'export NOTATION_STANDIN_LOG NOTATION_STANDIN_SCENARIO',
+  const probe = [
     'if [ "$1" = sign ]; then',
     '  ca=""',
     '  for a in "$@"; do case "$a" in --plugin-config=ca_certs=*) ca="${a#--plugin-config=ca_certs=}";; esac; done',
@@ -43,21 +39,9 @@ async function probingArchive(dir: string): Promise<{ file: string; sha256: stri
     '  tp=0; [ -n "$t" ] && [ -s "$t" ] && tp=1',
     '  cp=0; [ -n "$ca" ] && [ -s "$ca" ] && cp=1',
     `  printf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$t" "$tp" "$ca" "$cp" "$NOTATION_CONFIG" >> ${q(path.join(dir, 'probe.tsv'))}`,
-    'fi',
-    `exec ${q(process.execPath)} ${q(STANDIN_ENTRY)} "$@"`,
-    ''
-  ].join('\n')
-  await writeFile(path.join(stage, 'notation'), script, { mode: 0o755 })
-  await writeFile(path.join(stage, 'LICENSE'), 'Apache License 2.0 (test stand-in archive)\n')
-  await writeFile(path.join(dir, 'scenario.json'), '{}')
-  const file = path.join(dir, 'notation_1.3.2_linux_amd64.tar.gz')
-  await tar.c({ gzip: true, cwd: stage, file, portable: true }, ['notation', 'LICENSE'])
-  return {
-    file,
-    sha256: createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex')
-  }
+    'fi'
+  ]
+  return packRealNotationArchive(dir, await requireRealNotation(), path.join(dir, 'calls'), probe)
 }
 
 interface Probe {
@@ -68,7 +52,7 @@ interface Probe {
   config: string
 }
 
-registryDescribe('cleanup, two runs in a job, and a failure in the middle', () => {
+e2eDescribe('cleanup, two runs in a job, and a failure in the middle', () => {
   let e2e: E2E
   let work: string
   let downloads: StackServer
@@ -112,9 +96,10 @@ registryDescribe('cleanup, two runs in a job, and a failure in the middle', () =
   beforeEach(async () => {
     await e2e.resetRunner()
     await writeFile(path.join(work, 'probe.tsv'), '')
-    await writeFile(path.join(work, 'scenario.json'), '{}')
-    await writeFile(path.join(work, 'calls.jsonl'), '')
+    await rm(path.join(work, 'calls'), { recursive: true, force: true })
+    await mkdir(path.join(work, 'calls'))
   })
+  const calls = () => readRealCalls(path.join(work, 'calls'))
 
   const probes = async (): Promise<Probe[]> =>
     (await readFile(path.join(work, 'probe.tsv'), 'utf8'))
@@ -337,7 +322,7 @@ registryDescribe('cleanup, two runs in a job, and a failure in the middle', () =
       'wabbit-networks-io'
     ])
     // notation verified the second time against the second config.
-    const verifies = readCalls(path.join(work, 'calls.jsonl')).filter(c => c.argv[0] === 'verify')
+    const verifies = calls().filter(c => c.argv[0] === 'verify')
     assert.equal(verifies.length, 2)
     assert.ok(
       verifies[1]!.files.some(f => f.startsWith(configTwo + path.sep)),
@@ -363,10 +348,16 @@ registryDescribe('cleanup, two runs in a job, and a failure in the middle', () =
     }
     const references = pushed.map(p => `${registry.host}/half/app@${p.digest}`)
     const third = pushed[2]!
-    await writeFile(
-      path.join(work, 'scenario.json'),
-      JSON.stringify({ [third.digest]: { sign: { fail: 'injected: the third image fails' } } })
-    )
+    // The registry refuses the third image's signature index: real notation's push fails for it.
+    const server = registry.server
+    server.inject({
+      route: 'registry.manifests',
+      kind: 'status',
+      status: 403,
+      body: { errors: [{ code: 'DENIED', message: 'injected: the third image fails' }] },
+      when: r =>
+        r.method === 'PUT' && r.path.endsWith(`/manifests/${third.digest.replace(':', '-')}`)
+    })
     const inputs = {
       ...e2e.azureInputs,
       command: 'sign',
@@ -374,12 +365,15 @@ registryDescribe('cleanup, two runs in a job, and a failure in the middle', () =
       images: pushed.map((_, i) => `${registry.host}/half/app:v${i + 1}`).join('\n'),
       'skip-if-signed': 'true'
     }
-    const failed = await main(inputs)
+    const failed = await main(inputs).finally(() => server.clearFaults())
     assert.equal(failed.code, 1, failed.stdout + failed.stderr)
     // The step's error names the third image, and only it.
     const error = failed.errors.join('\n')
     assert.match(error, /Signing failed for 1 of 5 images/)
-    assert.ok(error.includes(`${references[2]}: injected: the third image fails`), error)
+    assert.ok(
+      new RegExp(`${references[2]}: .*: denied: injected: the third image fails`).test(error),
+      error
+    )
     for (const [i, ref] of references.entries()) {
       if (i !== 2) assert.ok(!error.includes(ref), `${ref} is not named`)
     }
@@ -405,7 +399,6 @@ registryDescribe('cleanup, two runs in a job, and a failure in the middle', () =
     assert.equal(postFailed.code, 0)
 
     // The re-run (the failure gone) signs only the third and adds nothing to the other four.
-    await writeFile(path.join(work, 'scenario.json'), '{}')
     const rerun = await main(inputs)
     assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr)
     const again = images(rerun)
@@ -423,7 +416,7 @@ registryDescribe('cleanup, two runs in a job, and a failure in the middle', () =
       assert.equal(again[i]?.['signatureDigest'], out[i]?.['signatureDigest'], `image ${i + 1}`)
     }
     assert.deepEqual(await signatureCounts(), [1, 1, 1, 1, 1])
-    const signs = readCalls(path.join(work, 'calls.jsonl')).filter(c => c.argv[0] === 'sign')
+    const signs = calls().filter(c => c.argv[0] === 'sign')
     assert.equal(signs.length, 6, 'five signs, then one')
 
     // A third run has nothing left to do.

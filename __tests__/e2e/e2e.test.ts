@@ -1,21 +1,36 @@
 // The action end to end, as users run it: the committed bundle against the local stack, with the
-// notation and azure-kv stand-ins installed from archives.
+// real notation CLI and the azure-kv stand-in installed from archives.
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
+
+/** Processes still running whose command line names `marker` (a run's runner folders). */
+function processesUnder(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter(entry => /^\d+$/.test(entry))
+    .filter(entry => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(marker)
+      } catch {
+        return false // gone, or not ours
+      }
+    })
+    .map(Number)
+}
 
 /** Lines a person would see in the log (mask commands are read by the runner, not shown). */
 function visibleLines(output: string): string[] {
   return output.split('\n').filter(line => !line.startsWith('::add-mask::'))
 }
 
-registryDescribe('sign and verify end to end', () => {
+e2eDescribe('sign and verify end to end', () => {
   let e2e: E2E
   let image: { digest: string; reference: string }
   let kid: string
@@ -59,7 +74,7 @@ registryDescribe('sign and verify end to end', () => {
     assert.equal(sign.username, '00000000-0000-0000-0000-000000000000')
     assert.equal(sign.passwordSet, true)
     const verify = calls.find(c => c.argv[0] === 'verify')
-    assert.deepEqual(verify?.argv, ['verify', image.reference])
+    assert.deepEqual(verify?.argv, ['verify', '--verbose', image.reference])
 
     assert.match(run.summary, /Notation signing with Azure Key Vault/)
     assert.ok(run.summary.includes(image.digest))
@@ -156,7 +171,11 @@ registryDescribe('sign and verify end to end', () => {
         ?.argv.at(-1),
       reference
     )
-    assert.deepEqual(calls.filter(c => c.argv[0] === 'verify').at(-1)?.argv, ['verify', reference])
+    assert.deepEqual(calls.filter(c => c.argv[0] === 'verify').at(-1)?.argv, [
+      'verify',
+      '--verbose',
+      reference
+    ])
     const images = JSON.parse(run.outputs['images'] ?? '[]') as Record<string, unknown>[]
     assert.equal(images[0]?.['verified'], true)
     const upload = [...e2e.stack.arm.uploads.values()].at(-1)
@@ -204,6 +223,64 @@ registryDescribe('sign and verify end to end', () => {
     assert.equal(signs(), signsBefore, 'nothing was signed')
   })
 
+  test('SIGTERM while real notation signs (hung on a registry that never answers) ends it, nothing pushed', async () => {
+    const pushed = await e2e.stack.registry.pushImage('net-monitor', {
+      tag: 'cancelled-sign',
+      content: 'an image whose signing is cancelled'
+    })
+    const registry = e2e.stack.registry.server
+    // notation's first request is its HEAD of the digest (the action resolves tags with GET): held
+    // until the test ends, then dropped.
+    let release = (): void => undefined
+    const gate = new Promise<void>(resolve => (release = resolve))
+    registry.inject({
+      route: 'registry.manifests',
+      kind: 'reset',
+      until: gate,
+      when: r => r.method === 'HEAD' && r.path.endsWith(pushed.digest)
+    })
+    const held = (): boolean =>
+      registry.calls.some(
+        c => c.method === 'HEAD' && c.status === 0 && c.path.endsWith(pushed.digest)
+      )
+    let signalled = false
+    try {
+      const run = await e2e.run(
+        {
+          ...e2e.azureInputs,
+          command: 'sign',
+          certificate: 'wabbit-networks-io',
+          images: `${e2e.stack.registry.host}/net-monitor@${pushed.digest}`
+        },
+        {
+          onSpawn: child => {
+            const poll = setInterval(() => {
+              if (held() && !signalled) {
+                signalled = true
+                clearInterval(poll)
+                child.kill('SIGTERM')
+              }
+            }, 50)
+            child.on('exit', () => clearInterval(poll))
+          }
+        }
+      )
+      assert.ok(signalled, 'notation sign was waiting on the registry when the signal came')
+      assert.equal(run.code, 1)
+      assert.match(run.errors.join('\n'), /Cancelled by SIGTERM/)
+      assert.deepEqual(processesUnder(e2e.dirs.root), [], 'no notation or plugin process is left')
+      assert.ok(
+        !registry.calls.some(
+          c => c.method === 'PUT' && c.path.includes(pushed.digest.replace(':', '-'))
+        ),
+        'no signature was pushed'
+      )
+    } finally {
+      release()
+      registry.clearFaults()
+    }
+  })
+
   test('a Key Vault refusal to sign names the missing permission and the image', async () => {
     e2e.stack.keyVault.vault.deny('keys/sign')
     try {
@@ -220,6 +297,33 @@ registryDescribe('sign and verify end to end', () => {
       assert.match(errors, /keys sign permission/)
     } finally {
       e2e.stack.keyVault.vault.allow('keys/sign')
+    }
+  })
+
+  test('notation writes nothing in the runner HOME: its CRL cache is job-private too', async () => {
+    await e2e.resetRunner()
+    const home = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-home-'))
+    try {
+      const run = await e2e.run(
+        {
+          ...e2e.azureInputs,
+          command: 'sign verify',
+          certificate: 'wabbit-networks-io',
+          images: image.reference
+        },
+        { env: { HOME: home }, post: true }
+      )
+      assert.equal(run.code, 0, run.stdout + run.stderr)
+      assert.ok(
+        e2e.notationCalls().some(c => c.argv[0] === 'verify'),
+        'notation verify ran'
+      )
+      // Real notation caches CRLs in $HOME/.cache/notation unless NOTATION_CACHE says elsewhere.
+      assert.deepEqual(await readdir(home, { recursive: true }), [])
+      const cache = run.exportedEnv['NOTATION_CACHE'] ?? ''
+      assert.ok(cache.startsWith(run.state['workDir'] ?? '/nonexistent'), cache)
+    } finally {
+      await rm(home, { recursive: true, force: true })
     }
   })
 

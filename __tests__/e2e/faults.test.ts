@@ -1,18 +1,18 @@
 // Faults on every network path, through the committed bundle as a runner runs it: latency, 429 with
 // Retry-After, 500 then 503, a reset connection and a body cut short are retried (or waited out)
 // and the run succeeds; a refusal (400/403/404 with the server's message) fails at the first call
-// with that message. Plus timeout-minutes ending a hanging notation. Every row lands in
+// with that message. Plus timeout-minutes ending a notation hung on a registry that never answers. Every row lands in
 // .tmp/reliability/faults.json (see support/reliability-report.ts).
 //
-// Who retries what is modelled on the real programs: notation's registry calls go through oras-go's
-// retry transport (statuses, not dropped connections), the plugin's Key Vault calls through
-// Azure.Core's RetryPolicy (statuses, resets and bodies cut short), and the action signs again,
-// after looking for the signature, when notation fails transiently.
+// notation is the real CLI: its registry calls meet the faults the stack injects at HTTP level
+// and go through oras-go's retry transport (statuses, not dropped connections); the plugin (the
+// azure-kv stand-in) retries its Key Vault calls as Azure.Core's RetryPolicy does (statuses, resets
+// and bodies cut short), and the action signs again, after looking for the signature, when
+// notation fails transiently.
 //
-// Time: NOTATION_AKV_RETRY_BASE_MS=50 shortens the action's own back-off, and (through the notation
-// wrapper) the stand-in's oras-go waits; the plugin keeps Azure.Core's default waits. Transient
-// faults on the paths one run crosses are injected in that same run (each route counts its own
-// calls), refusals get one run each.
+// Time: NOTATION_AKV_RETRY_BASE_MS=50 shortens the action's own back-off; notation and the plugin
+// keep their own waits. Transient faults on the paths one run crosses are injected in that same
+// run (each route counts its own calls), refusals get one run each.
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
@@ -20,14 +20,17 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import * as tar from 'tar'
 import { StackServer, type Fault } from '../stack/http.ts'
 import { makeRunnerDirs, removeRunnerDirs, runAction, type ActionRun } from '../support/action.ts'
 import { packAzureKvStandin } from '../support/azure-kv.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { STANDIN_ENTRY, readCalls } from '../support/notation.ts'
+import {
+  packRealNotationArchive,
+  readRealCalls,
+  requireRealNotation
+} from '../support/notation-bin.ts'
 import { writeReport, type FaultRow } from '../support/reliability-report.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const SUBJECT = 'CN=faults.example,O=Notation,L=Seattle,ST=WA,C=US'
 const CERT = 'faults-cert'
@@ -118,13 +121,13 @@ function outcomeNote(run: ActionRun): string {
   return run.code === 0 ? '' : errorsOf(run).slice(0, 300)
 }
 
-/** notation processes still running with this scenario file in their environment. */
-function standinsRunningWith(marker: string): number[] {
+/** Processes still running whose command line names `marker` (this suite's runner folders). */
+function processesRunning(marker: string): number[] {
   const pids: number[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) pids.push(+entry)
+      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(marker)) pids.push(+entry)
     } catch {
       // gone, or not ours
     }
@@ -132,17 +135,20 @@ function standinsRunningWith(marker: string): number[] {
   return pids
 }
 
-registryDescribe('faults on every network path, end to end', () => {
+e2eDescribe('faults on every network path, end to end', () => {
   let downloads: StackServer
   let work: string
-  let scenarioFile: string
+  let notationLog: string
   let preload: string
   let installInputs: Record<string, string>
   let coldInputs: Record<string, string>
   let signBase: Record<string, string>
   let buildInputs: Record<string, string>
-  let notationLog: string
   let pushes = 0
+  const signRunsSince = (from: number): number =>
+    readRealCalls(notationLog)
+      .slice(from)
+      .filter(c => c.argv[0] === 'sign').length
 
   /** Sign inputs for a fresh image: the registry's call counts do not grow with old signatures. */
   async function freshImage(): Promise<{ inputs: Record<string, string>; digest: string }> {
@@ -164,36 +170,12 @@ registryDescribe('faults on every network path, end to end', () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'akv-faults-'))
     await e2e.stack.keyVault.vault.seedSelfSigned(CERT, { subject: SUBJECT })
 
-    // notation and the plugin from a download server of this file's own, so its routes can be
-    // faulted; notation reads a scenario file this file controls (the timeout test slows sign).
-    scenarioFile = path.join(work, 'scenario.json')
-    notationLog = path.join(work, 'notation-calls.jsonl')
-    await writeFile(scenarioFile, '{}\n')
-    const stage = path.join(work, 'stage')
-    await mkdir(stage)
-    const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
-    await writeFile(
-      path.join(stage, 'notation'),
-      [
-        '#!/bin/sh',
-        ': "${NOTATION_STANDIN_VERSION:=1.3.2}"',
-        `NOTATION_STANDIN_LOG=${q(notationLog)}`,
-        `NOTATION_STANDIN_SCENARIO=${q(scenarioFile)}`,
-        // The action gives notation a fresh environment: the wrapper scales the stand-in's waits.
-        `NOTATION_AKV_RETRY_BASE_MS=${ENV.NOTATION_AKV_RETRY_BASE_MS}`,
-        'export NOTATION_STANDIN_VERSION NOTATION_STANDIN_LOG NOTATION_STANDIN_SCENARIO',
-        'export NOTATION_AKV_RETRY_BASE_MS',
-        `exec ${q(process.execPath)} ${q(STANDIN_ENTRY)} "$@"`,
-        ''
-      ].join('\n'),
-      { mode: 0o755 }
-    )
-    await writeFile(path.join(stage, 'LICENSE'), 'Apache License 2.0 (test stand-in archive)\n')
-    const notationFile = path.join(work, 'notation.tar.gz')
-    await tar.c({ gzip: true, cwd: stage, file: notationFile, portable: true }, [
-      'notation',
-      'LICENSE'
-    ])
+    // notation (the real CLI behind the logging wrapper) and the plugin from a download server of
+    // this file's own, so its routes can be faulted.
+    notationLog = path.join(work, 'notation-calls')
+    const notationFile = (
+      await packRealNotationArchive(work, await requireRealNotation(), notationLog)
+    ).file
     const notation = await readFile(notationFile)
     const plugin = await packAzureKvStandin(work)
     const pluginBytes = await readFile(plugin.file)
@@ -256,10 +238,10 @@ registryDescribe('faults on every network path, end to end', () => {
     await writeFile(
       preload,
       [
-        '// Test only: a timer of whole minutes fires after 1/12 of it (1 minute = 5 s).',
+        '// Test only: a timer of whole minutes fires after 1/6 of it (1 minute = 10 s).',
         'const real = globalThis.setTimeout',
         'globalThis.setTimeout = (fn, ms, ...args) =>',
-        '  real(fn, typeof ms === "number" && ms >= 60000 && ms % 60000 === 0 ? ms / 12 : ms, ...args)',
+        '  real(fn, typeof ms === "number" && ms >= 60000 && ms % 60000 === 0 ? ms / 6 : ms, ...args)',
         ''
       ].join('\n')
     )
@@ -403,7 +385,7 @@ registryDescribe('faults on every network path, end to end', () => {
       path: 'Key Vault key sign (plugin)',
       server: () => e2e.stack.keyVault.server,
       route: 'keyvault.keys.sign',
-      retriedBy: "plugin (Azure.Core's RetryPolicy, as the stand-in models it on the JS SDK)",
+      retriedBy: "plugin (Azure.Core's RetryPolicy, as the azure-kv stand-in models it)",
       refusal: azureRefusal(403, 'Forbidden', 'injected: caller lacks keys sign')
     }
   ]
@@ -417,11 +399,9 @@ registryDescribe('faults on every network path, end to end', () => {
         resetServers()
         const { inputs } = await freshImage()
         for (const p of paths) for (const fault of kind.faults(p.route)) p.server().inject(fault)
-        const from = readCalls(notationLog).length
+        const from = readRealCalls(notationLog).length
         const result = await run(inputs)
-        const signRuns = readCalls(notationLog)
-          .slice(from)
-          .filter(c => c.argv[0] === 'sign').length
+        const signRuns = signRunsSince(from)
         const images = JSON.parse(result.outputs['images'] ?? '[]') as { signed?: boolean }[]
         for (const p of paths) {
           const attempts = attemptsOf(p.server(), p.route)
@@ -482,26 +462,25 @@ registryDescribe('faults on every network path, end to end', () => {
     })
 
     // ---------------------------------------------------------------------------------------------
-    // notation's own registry calls (the stand-in models notation's client, not the action's).
+    // notation's own registry calls: real notation meets these faults.
 
-    test("notation's own registry calls: statuses retried by notation, dropped connections by the action's second sign; a refusal fails at once", async () => {
-      // registry.uploads call 1 is the POST that starts the envelope's upload. oras-go's transport
-      // (as notation uses it) retries 429 and 5xx; a reset, or a cut answer (the POST's has no body,
-      // so the cut drops the connection before the headers), fails notation, and the action, finding
-      // no new signature, signs again.
+    test("notation's own registry calls: a failed upload fails notation and the action signs again; a refusal fails at once", async () => {
+      // registry.uploads call 1 is the POST that starts the envelope's upload. Real notation 1.3.2
+      // does not retry it (measured: one call per sign run, whatever the status, and oras-go never
+      // retries a dropped connection; a cut answer to the POST, which has no body, drops the
+      // connection before the headers): notation fails, and the action, finding no new signature,
+      // signs again, once per faulted call.
       const route = 'registry.uploads'
       const server = e2e.stack.registry.server
+      const again = 'action: notation failed; no signature attached, signed again'
       const expected: Record<string, { runs: number; by: string }> = {
         [`latency ${LATENCY_MS} ms`]: { runs: 1, by: 'waited out' },
-        '429 Retry-After: 1': { runs: 1, by: "notation (oras-go's retry transport)" },
-        '500 then 503': { runs: 1, by: "notation (oras-go's retry transport)" },
-        reset: {
-          runs: 2,
-          by: 'action: notation failed (oras-go does not retry a dropped connection); no signature attached, signed again'
-        },
+        '429 Retry-After: 1': { runs: 2, by: `${again} (notation does not retry the status)` },
+        '500 then 503': { runs: 3, by: `${again}, twice (notation does not retry the status)` },
+        reset: { runs: 2, by: `${again} (oras-go does not retry a dropped connection)` },
         truncate: {
           runs: 2,
-          by: 'action: the answer has no body, so the cut drops the connection (not retried by oras-go); no signature attached, signed again'
+          by: `${again} (the answer has no body, so the cut drops the connection)`
         }
       }
       const kinds: TransientKind[] = [
@@ -524,11 +503,9 @@ registryDescribe('faults on every network path, end to end', () => {
         const { inputs, digest } = await freshImage()
         resetServers()
         for (const fault of kind.faults(route)) server.inject(fault)
-        const from = readCalls(notationLog).length
+        const from = readRealCalls(notationLog).length
         const result = await run(inputs)
-        const runs = readCalls(notationLog)
-          .slice(from)
-          .filter(c => c.argv[0] === 'sign').length
+        const runs = signRunsSince(from)
         const attempts = attemptsOf(server, route)
         const errors = errorsOf(result)
         const refusal = kind.name.startsWith('403')
@@ -774,21 +751,32 @@ registryDescribe('faults on every network path, end to end', () => {
     // timeout-minutes
 
     test('timeout-minutes ends the action and the notation it started', async () => {
-      const { inputs, digest } = await freshImage()
+      const { inputs } = await freshImage()
       resetServers()
-      // notation sign of this digest hangs for 60 s; timeout-minutes 1 is 5 s on the scaled clock.
-      await writeFile(scenarioFile, JSON.stringify({ [digest]: { delayMs: 60_000 } }))
+      // The registry never answers notation's first request (its HEAD of the digest; the action
+      // resolves tags with GET): held until the test ends, then dropped. Real notation sign hangs
+      // on it; timeout-minutes 1 is 10 s on the scaled clock.
+      let release = (): void => undefined
+      const gate = new Promise<void>(resolve => (release = resolve))
+      const server = e2e.stack.registry.server
+      server.inject({
+        route: 'registry.manifests',
+        kind: 'reset',
+        until: gate,
+        when: r => r.method === 'HEAD'
+      })
       try {
         const result = await run(
           { ...inputs, 'timeout-minutes': '1' },
           { NODE_OPTIONS: `--import=${preload}` }
         )
         const errors = errorsOf(result)
-        const left = standinsRunningWith(scenarioFile)
+        const left = processesRunning(e2e.dirs.root)
         rows.push({
           path: 'timeout-minutes (notation sign hangs)',
-          route: '-',
-          fault: 'sign delayed 60 s, bound 1 minute (clock scaled to 5 s)',
+          route: 'registry.manifests',
+          fault:
+            "the registry never answers notation's HEAD, bound 1 minute (clock scaled to 10 s)",
           outcome: result.code !== 0 ? 'timed-out' : 'recovered',
           attempts: 0,
           baseline: 0,
@@ -797,13 +785,18 @@ registryDescribe('faults on every network path, end to end', () => {
         })
         assert.equal(result.code, 1, result.stdout)
         assert.match(errors, /The action did not finish within timeout-minutes \(1\)\./)
+        assert.ok(
+          server.calls.some(c => c.method === 'HEAD' && c.status === 0),
+          'notation sign was waiting on the registry'
+        )
         assert.deepEqual(left, [], 'no notation process outlives the action')
         assert.ok(
-          !e2e.stack.registry.server.calls.some(c => c.route === 'registry.uploads'),
+          !server.calls.some(c => c.route === 'registry.manifests' && c.method === 'PUT'),
           'the hung sign never pushed a signature'
         )
       } finally {
-        await writeFile(scenarioFile, '{}\n')
+        release()
+        server.clearFaults()
       }
     })
   }

@@ -23,7 +23,7 @@ import { issueCertificate, createTestPki } from '../stack/pki.ts'
 import { readActionYml } from '../support/action-yml.ts'
 import { ROOT, type ActionRun } from '../support/action.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 interface Entry {
   name: string
@@ -73,7 +73,7 @@ test('the corpus is well formed: 60+ entries, unique names, declared inputs, val
   }
 })
 
-registryDescribe('bad inputs are refused before anything happens', () => {
+e2eDescribe('bad inputs are refused before anything happens', () => {
   let e2e: E2E
   let outside: string
   let values: Record<string, string>

@@ -8,11 +8,11 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const SUBJECT = 'CN=gate.example,O=Notation,L=Seattle,ST=WA,C=US'
 
-registryDescribe('main and post steps', () => {
+e2eDescribe('main and post steps', () => {
   let e2e: E2E
   /** A verify gate over an image nobody signed: it must fail. */
   let gate: Record<string, string>

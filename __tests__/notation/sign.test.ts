@@ -272,6 +272,7 @@ describe('notation helpers', () => {
       ...azure,
       NOTATION_CONFIG: '/c',
       NOTATION_LIBEXEC: '/l',
+      NOTATION_CACHE: '/c/cache',
       NOTATION_USERNAME: 'u',
       NOTATION_PASSWORD: 'p'
     })

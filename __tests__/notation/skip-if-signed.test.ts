@@ -4,15 +4,11 @@
 // copy as if it were the image's own), a lost push's answer is not confirmed by such a copy
 // either, and two tags of one image are signed (and verified) once, every input row reported.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import type { IncomingHttpHeaders } from 'node:http'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, beforeEach, test } from 'node:test'
-import * as tar from 'tar'
-import { StackServer } from '../stack/http.ts'
 import {
   MEDIA_TYPES,
   fetchBlob,
@@ -24,51 +20,12 @@ import {
 } from '../stack/images.ts'
 import type { ActionRun } from '../support/action.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { readCalls, STANDIN_ENTRY, type Call } from '../support/notation.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import type { Call } from '../support/notation.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const SUBJECT = 'CN=wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 const CA_SUBJECT = 'CN=ca-issued.wabbit-networks.io,O=Notation,L=Seattle,ST=WA,C=US'
 const HEX = /^sha256:[0-9a-f]{64}$/
-
-const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
-
-/**
- * A notation release archive running the stand-in with its calls logged to `<dir>/calls.jsonl`.
- * A file `<dir>/sign-once-<hex>.json` is the scenario of the next `notation sign` of the digest
- * `sha256:<hex>` only (it is moved away by that call), so a test can fail one sign run of one image;
- * that run first waits (up to two minutes) for `<dir>/sign-once-<hex>.json.go`, so the test decides
- * when it ends whatever the machine's load.
- */
-async function onceArchive(dir: string): Promise<{ file: string; sha256: string }> {
-  const stage = path.join(dir, 'stage')
-  await mkdir(stage, { recursive: true })
-  const script = [
-    '#!/bin/sh',
-    `NOTATION_STANDIN_LOG=${q(path.join(dir, 'calls.jsonl'))}`,
-    'export NOTATION_STANDIN_LOG',
-    'if [ "$1" = sign ]; then',
-    '  for a in "$@"; do last="$a"; done',
-    `  once=${q(dir)}/sign-once-"\${last##*:}".json`,
-    '  if [ -f "$once" ] && mv "$once" "$once.used" 2>/dev/null; then',
-    '    NOTATION_STANDIN_SCENARIO="$once.used"; export NOTATION_STANDIN_SCENARIO',
-    '    i=0; while [ ! -f "$once.go" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done',
-    '  fi',
-    'fi',
-    `exec ${q(process.execPath)} ${q(STANDIN_ENTRY)} "$@"`,
-    ''
-  ].join('\n')
-  await writeFile(path.join(stage, 'notation'), script, { mode: 0o755 })
-  await writeFile(path.join(stage, 'LICENSE'), 'Apache License 2.0 (test stand-in archive)\n')
-  const file = path.join(dir, 'notation_1.3.2_linux_amd64.tar.gz')
-  await tar.c({ gzip: true, cwd: stage, file, portable: true }, ['notation', 'LICENSE'])
-  return {
-    file,
-    sha256: createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex')
-  }
-}
 
 interface Row {
   input: string
@@ -85,6 +42,13 @@ const rows = (run: ActionRun): Row[] => JSON.parse(run.outputs['images'] ?? '[]'
 
 const referrersTag = (digest: string): string => digest.replace(':', '-')
 
+/** The `sub` of a bearer token (the stack's admin, or the principal the action signed in as). */
+function jwtSubject(authorization: string): string | undefined {
+  const payload = authorization.replace(/^Bearer /, '').split('.')[1]
+  if (!payload) return undefined
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: string }).sub
+}
+
 /** The end of a run's log, for assertion messages (the whole log is long and full of masks). */
 const brief = (run: ActionRun): string =>
   [...run.stdout.split('\n'), ...run.stderr.split('\n')]
@@ -92,11 +56,8 @@ const brief = (run: ActionRun): string =>
     .slice(-40)
     .join('\n')
 
-registryDescribe('skip-if-signed decides by verification; one digest is signed once', () => {
+e2eDescribe('skip-if-signed decides by verification; one digest is signed once', () => {
   let e2e: E2E
-  let work: string
-  let downloads: StackServer
-  let install: Record<string, string>
   let host: string
 
   before(async () => {
@@ -105,36 +66,13 @@ registryDescribe('skip-if-signed decides by verification; one digest is signed o
     const vault = e2e.stack.keyVault.vault
     await vault.seedSelfSigned('wabbit-networks-io', { subject: SUBJECT })
     await vault.seedCaIssued('ca-issued', { subject: CA_SUBJECT })
-    work = await mkdtemp(path.join(os.tmpdir(), 'akv-skip-'))
-    const archive = await onceArchive(work)
-    const body = await readFile(archive.file)
-    downloads = new StackServer({
-      name: 'once-downloads',
-      routes: [
-        {
-          name: 'notation',
-          method: 'GET',
-          path: /^\/notation\.tar\.gz$/,
-          handler: () => ({ status: 200, body })
-        }
-      ]
-    })
-    await downloads.listen()
-    install = {
-      'notation-url': `${downloads.origin}/notation.tar.gz`,
-      'notation-checksum': archive.sha256
-    }
   })
-  after(async () => {
-    await downloads?.close()
-    await e2e?.stop()
-    if (work) await rm(work, { recursive: true, force: true })
-  })
+  after(() => e2e?.stop())
   beforeEach(() => e2e.resetRunner())
 
   const run = (inputs: Record<string, string>): Promise<ActionRun> =>
-    e2e.run({ ...e2e.azureInputs, certificate: 'wabbit-networks-io', ...inputs, ...install })
-  const calls = (): Call[] => readCalls(path.join(work, 'calls.jsonl'))
+    e2e.run({ ...e2e.azureInputs, certificate: 'wabbit-networks-io', ...inputs })
+  const calls = (): Call[] => e2e.notationCalls()
   const callsOf = (command: string, reference: string, since = 0): Call[] =>
     calls()
       .slice(since)
@@ -292,21 +230,29 @@ registryDescribe('skip-if-signed decides by verification; one digest is signed o
     const { registry } = e2e.stack
     const a = await registry.pushImage('lost/app', { tag: 'a', content: 'lost a' })
     const b = await registry.pushImage('lost/app', { tag: 'b', content: 'lost b' })
-    // b's first sign run waits, then fails as a lost push does (nothing pushed); meanwhile a is
+    // b's first sign run waits, then fails as a lost push does: the registry holds its PUT of b's
+    // signature index (the signature manifest is stored, the index never names it) and, once the
+    // test lets go, answers 503 to it and to every retry of notation's own client. Meanwhile a is
     // signed in the same run, and its fresh signature is copied onto b before b's run may end.
-    const hex = b.digest.slice('sha256:'.length)
-    const once = path.join(work, `sign-once-${hex}.json`)
-    await writeFile(
-      once,
-      JSON.stringify({
-        [b.digest]: {
-          sign: {
-            fail: `failed to push signature to registry with error: PUT "https://${host}/v2/lost/app/manifests/${b.digest}": response status code 503: Service Unavailable`
-          }
-        }
-      })
-    )
+    const server = e2e.stack.registry.server
     const from = calls().length
+    let release = (): void => undefined
+    const gate = new Promise<void>(resolve => (release = resolve))
+    const firstSignOfB = (): boolean => callsOf('sign', ref(b), from).length === 1
+    const fromAction = (authorization: string | undefined): boolean =>
+      jwtSubject(authorization ?? '') !== 'stack-admin'
+    const fault = {
+      route: 'registry.manifests',
+      kind: 'status' as const,
+      status: 503,
+      when: (r: { method: string; path: string; headers: IncomingHttpHeaders }) =>
+        r.method === 'PUT' &&
+        r.path.endsWith(`/manifests/${referrersTag(b.digest)}`) &&
+        fromAction(r.headers.authorization) &&
+        firstSignOfB()
+    }
+    server.inject({ ...fault, times: 1, until: gate })
+    server.inject(fault)
     const running = run({
       command: 'sign verify',
       images: `${host}/lost/app:a\n${host}/lost/app:b`,
@@ -318,9 +264,16 @@ registryDescribe('skip-if-signed decides by verification; one digest is signed o
       else await sleep(50)
     }
     assert.ok(copy !== undefined, "a's signature appeared")
-    assert.equal(callsOf('sign', ref(b), from).length, 0, "b's first run is still waiting")
-    await writeFile(`${once}.go`, '')
+    // b's first run is still waiting: its signature index PUT is held (no answer yet).
+    const held = (): boolean =>
+      server.calls.some(
+        c => c.method === 'PUT' && c.status === 0 && c.path.endsWith(referrersTag(b.digest))
+      )
+    for (let waited = 0; !held() && waited < 120_000; waited += 50) await sleep(50)
+    assert.ok(held(), "b's first run is waiting on its signature index")
+    release()
     const done = await running
+    server.clearFaults()
     assert.equal(done.code, 0, brief(done))
     const [rowA, rowB] = rows(done)
     assert.equal(rowA?.signed, true)
@@ -330,7 +283,11 @@ registryDescribe('skip-if-signed decides by verification; one digest is signed o
     assert.equal(rowB?.verified, true)
     const signs = callsOf('sign', ref(b), from)
     assert.equal(signs.length, 2, 'b is signed again')
-    assert.match(signs[0]!.stderr, /response status code 503/)
+    assert.match(
+      done.stdout,
+      /response status code 503/,
+      "notation's error for the lost push is logged"
+    )
     assert.deepEqual(await referrers(b), [copy, rowB!.signatureDigest])
   })
 

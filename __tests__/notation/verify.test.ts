@@ -6,7 +6,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { interpretVerify } from '../../src/notation/verify.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const ref = `127.0.0.1:5000/app@sha256:${'a'.repeat(64)}`
 const ok = `Successfully verified signature for ${ref}\n`
@@ -57,9 +57,28 @@ describe('interpretVerify fails closed', () => {
       `signature verification failed for all the signatures associated with ${ref}`
     )
   })
+  test("with --verbose, each signature's reason follows notation's error line", () => {
+    const sig = `sha256:${'c'.repeat(64)}`
+    const failed = interpretVerify(ref, {
+      code: 1,
+      stdout: '',
+      // As real notation 1.3.2 prints it (`notation verify --verbose` of an expired signature).
+      stderr: [
+        'level=info msg=Checking whether signature verification should be skipped or not',
+        'level=error msg=expiry validation failed. Failure reason: digital signature has expired on "Sun, 29 Nov 2026 10:23:18 +0000"',
+        `level=warning msg=Signature ${sig} failed verification with error: digital signature has expired on "Sun, 29 Nov 2026 10:23:18 +0000"`,
+        `Error: signature verification failed for all the signatures associated with ${ref}`,
+        ''
+      ].join('\n')
+    })
+    assert.equal(
+      failed.error,
+      `signature verification failed for all the signatures associated with ${ref}: ${sig}: digital signature has expired on "Sun, 29 Nov 2026 10:23:18 +0000"`
+    )
+  })
 })
 
-registryDescribe('verify end to end', () => {
+e2eDescribe('verify end to end', () => {
   let e2e: E2E
   let signed: string
   let leafPem: string
@@ -96,12 +115,44 @@ registryDescribe('verify end to end', () => {
       .notationCalls()
       .filter(c => c.argv[0] === 'verify')
       .at(-1)
-    assert.deepEqual(verifyCall?.argv, ['verify', '--user-metadata=build=42', signed])
+    assert.deepEqual(verifyCall?.argv, ['verify', '--verbose', '--user-metadata=build=42', signed])
     const bad = await e2e.run(verifyInputs({ 'verify-user-metadata': 'build=43' }))
     assert.equal(bad.code, 1)
     assert.match(bad.errors.join('\n'), /Verification failed for 1 of 1 image/)
+    // Real notation's reason, which its error line alone leaves out.
+    assert.match(bad.errors.join('\n'), /: sha256:[0-9a-f]{64}: unable to find specified metadata/)
     const images = JSON.parse(bad.outputs['images'] ?? '[]') as { verification: string }[]
     assert.equal(images[0]?.verification, 'failed')
+  })
+
+  test('expiry: real notation verifies a JWS signature until it expires, then refuses it (strict), logs it (permissive)', async () => {
+    const image = await e2e.stack.registry.pushImage('app', {
+      tag: 'expiring',
+      content: 'expiring'
+    })
+    const reference = `${e2e.stack.registry.host}/app@${image.digest}`
+    const signedAt = Date.now()
+    const sign = await e2e.run({
+      ...e2e.azureInputs,
+      command: 'sign verify',
+      certificate: 'verifier',
+      images: reference,
+      'signature-format': 'jws',
+      expiry: '1m'
+    })
+    assert.equal(sign.code, 0, sign.stdout)
+    assert.equal(JSON.parse(sign.outputs['images'] ?? '[]')[0]?.verified, true)
+    // One minute after signing (and a margin for the clock's second granularity) it has expired.
+    await new Promise(resolve => setTimeout(resolve, Math.max(0, signedAt + 62_000 - Date.now())))
+    const strict = await e2e.run(verifyInputs({ images: reference }))
+    assert.equal(strict.code, 1, strict.stdout)
+    assert.match(strict.errors.join('\n'), new RegExp(`${image.digest}: .*expired`))
+    const permissive = await e2e.run(
+      verifyInputs({ images: reference, 'verification-level': 'permissive' })
+    )
+    assert.equal(permissive.code, 0, permissive.stdout)
+    // What the permissive level let through is in the log (notation's --verbose warning).
+    assert.match(permissive.stdout, /level=(warning|error) msg=.*expir/)
   })
 
   test('a given skip-level policy fails the step: nothing was verified', async () => {

@@ -16,7 +16,7 @@ import {
 } from '../stack/hostile.ts'
 import type { ActionRun } from '../support/action.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const SUBJECT = 'CN=trust.example,O=Notation,L=Seattle,ST=WA,C=US'
 const CERT = 'trust-signer'
@@ -32,7 +32,7 @@ function errorsOf(run: ActionRun): string {
   return run.errors.join('\n').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
-registryDescribe('credentials go only where they belong, end to end', () => {
+e2eDescribe('credentials go only where they belong, end to end', () => {
   let e2e: E2E
   before(async () => {
     e2e = await startE2E()
@@ -214,7 +214,7 @@ registryDescribe('credentials go only where they belong, end to end', () => {
   })
 })
 
-registryDescribe('digests are what the manifest bytes hash to', () => {
+e2eDescribe('digests are what the manifest bytes hash to', () => {
   let e2e: E2E
   before(async () => {
     e2e = await startE2E()

@@ -108,6 +108,12 @@ registryDescribe('local run: npm run stack > .env, then npm run local-action', (
     })
     stackExited = new Promise(resolve => stack.once('close', code => resolve({ code, out: '' })))
     await up
+    // stderr's "up" can arrive before the pipe has delivered all of stdout: wait for every line.
+    const complete = (): boolean => {
+      const names = Object.keys(parseEnv(stdout))
+      return RUN_LINES.every(name => names.includes(name))
+    }
+    for (let i = 0; !complete() && i < 200; i++) await delay(50)
     await writeFile(dotenv, stdout)
     printed = parseEnv(stdout)
   })

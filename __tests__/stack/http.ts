@@ -60,6 +60,15 @@ export interface Fault {
   retryAfter?: string
   /** For kind 'status': the body (default: a JSON error naming the fault). */
   body?: unknown
+  /**
+   * In-process faults only (not over the admin route): hit only the requests this accepts, e.g.
+   * one image's referrers tag, or only once a given notation command has started.
+   */
+  when?: (req: { method: string; path: string; headers: IncomingHttpHeaders }) => boolean
+  /** Hit at most this many matching calls (counted per fault), then let requests through. */
+  times?: number
+  /** Hold each hit call until this settles, then apply the fault (a server that hangs until let go). */
+  until?: Promise<unknown>
 }
 
 export interface CallRecord {
@@ -97,6 +106,7 @@ export class StackServer {
   readonly calls: CallRecord[] = []
   private readonly routes: Route[] = []
   private faults: Fault[] = []
+  private readonly hits = new WeakMap<Fault, number>()
   private readonly counters = new Map<string, number>()
   private readonly sockets = new Set<Socket>()
   private readonly server: http.Server
@@ -259,13 +269,22 @@ export class StackServer {
     this.calls.push(record)
 
     try {
+      const seen = { method, path: url.pathname, headers: req.headers }
       const faults = this.faults.filter(
-        f => (f.route === '*' || f.route === routeName) && (!f.calls || f.calls.includes(call))
+        f =>
+          (f.route === '*' || f.route === routeName) &&
+          (!f.calls || f.calls.includes(call)) &&
+          (f.times === undefined || (this.hits.get(f) ?? 0) < f.times) &&
+          (!f.when || f.when(seen))
       )
-      for (const fault of faults.filter(f => f.kind === 'latency')) {
-        await new Promise(resolve => setTimeout(resolve, fault.latencyMs ?? 1000))
-      }
       const fault = faults.find(f => f.kind !== 'latency')
+      const hit = faults.filter(f => f.kind === 'latency' || f === fault)
+      for (const f of hit) this.hits.set(f, (this.hits.get(f) ?? 0) + 1)
+      for (const f of hit) {
+        if (f.kind === 'latency')
+          await new Promise(resolve => setTimeout(resolve, f.latencyMs ?? 1000))
+        if (f.until) await f.until.catch(() => undefined)
+      }
       if (fault?.kind === 'reset') {
         record.fault = 'reset'
         req.socket.destroy()

@@ -1,5 +1,6 @@
-// End-to-end harness: the local stack, the notation and azure-kv stand-ins packed as release
-// archives and served over HTTP, and the committed bundle run as a runner runs it.
+// End-to-end harness: the local stack, the real notation CLI (by default; the stand-in only where
+// a test says why) and the azure-kv stand-in packed as release archives and served over HTTP, and
+// the committed bundle run as a runner runs it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,9 +21,9 @@ import { packRealNotationArchive, readRealCalls, requireRealNotation } from './n
 export interface E2E {
   stack: Stack
   dirs: RunnerDirs
-  /** The server the stand-in archives are downloaded from (its `calls` log every download). */
+  /** The server the archives are downloaded from (its `calls` log every download). */
   downloads: StackServer
-  /** Inputs that install the stand-ins from the local download server. */
+  /** Inputs that install notation and the plugin from the local download server. */
   installInputs: Record<string, string>
   /** Inputs for the OIDC identity and the stack's vault. */
   azureInputs: Record<string, string>
@@ -30,7 +31,8 @@ export interface E2E {
   notationLabel: string
   /**
    * Every notation run, oldest first. With the real CLI only what the logging wrapper sees
-   * (argv, cwd, variable names, username); exit code and output are the action's to report.
+   * (argv, cwd, variable names, username, the files in NOTATION_CONFIG); exit code and output
+   * are the action's to report.
    */
   notationCalls(): Call[]
   /** Every run of the azure-kv stand-in (through notation), oldest first. */
@@ -58,14 +60,15 @@ export interface E2E {
 
 export interface E2EOptions extends StackOptions {
   /**
-   * `real`: the real notation CLI (see support/notation-bin.ts; callers skip when there is none);
-   * `standin`: the stand-in, for what the real CLI cannot be driven into (say why where used).
+   * `real` (the default): the real notation CLI (see support/notation-bin.ts; suites declared with
+   * `e2eDescribe` skip when there is none); `standin`: the stand-in, only for what the real CLI
+   * cannot be driven into (say why where used).
    */
   notation?: 'real' | 'standin'
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
-  const { notation: which = 'standin', ...stackOptions } = options
+  const { notation: which = 'real', ...stackOptions } = options
   const real = which === 'real' ? await requireRealNotation() : undefined
   const stack = await startStack(stackOptions)
   const work = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-'))
@@ -126,7 +129,6 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       real
         ? readRealCalls(realLogDir).map(c => ({
             ...c,
-            files: [],
             exitCode: Number.NaN,
             stdout: '',
             stderr: ''

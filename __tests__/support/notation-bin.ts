@@ -146,16 +146,19 @@ export interface RealCall {
   /** NOTATION_USERNAME's value (a user name, never a secret), or null. */
   username: string | null
   passwordSet: boolean
+  /** The files in NOTATION_CONFIG as the call started (trust policy, trust store): what it reads. */
+  files: string[]
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
 
 /**
- * The wrapper packed as `notation`: it records the call (arguments, cwd, variable names) in
+ * The wrapper packed as `notation`: it records the call (arguments, cwd, variable names, the
+ * files of its NOTATION_CONFIG) in
  * `logDir`, then `exec`s the real binary packed beside it, so the process the action starts, waits
  * for and signals is the real notation itself.
  */
-function loggingWrapper(logDir: string): string {
+function loggingWrapper(logDir: string, prelude: readonly string[]): string {
   return [
     '#!/bin/sh',
     '# Test wrapper: records this call, then becomes the real notation packed beside it.',
@@ -164,6 +167,8 @@ function loggingWrapper(logDir: string): string {
     `env | sed -n 's/^\\(NOTATION_[A-Z0-9_]*\\|AZURE_[A-Z0-9_]*\\)=.*/\\1/p' > "$f.env"`,
     `printf '%s' "\${NOTATION_USERNAME-}" > "$f.user"`,
     `pwd > "$f.cwd"`,
+    `if [ -n "\${NOTATION_CONFIG-}" ]; then find "$NOTATION_CONFIG" -type f > "$f.files" 2>/dev/null; fi`,
+    ...prelude,
     `exec "$(dirname "$0")/notation.bin" "$@"`,
     ''
   ].join('\n')
@@ -172,18 +177,20 @@ function loggingWrapper(logDir: string): string {
 /**
  * A release-like `notation_<v>_linux_amd64.tar.gz` holding the real notation (as `notation.bin`),
  * the logging wrapper (as `notation`) and its LICENSE; the action installs it through its
- * custom-URL path like any release. Calls are read back with `readRealCalls(logDir)`.
+ * custom-URL path like any release. Calls are read back with `readRealCalls(logDir)`. `prelude`:
+ * shell lines a test adds to the wrapper, run before the real notation (a probe; never a fault).
  */
 export async function packRealNotationArchive(
   dir: string,
   notation: RealNotation,
-  logDir: string
+  logDir: string,
+  prelude: readonly string[] = []
 ): Promise<{ file: string; sha256: string }> {
   const stage = path.join(dir, 'stage-real-notation')
   await mkdir(stage, { recursive: true })
   await mkdir(logDir, { recursive: true })
   await writeFile(path.join(stage, 'notation.bin'), readFileSync(notation.path), { mode: 0o755 })
-  await writeFile(path.join(stage, 'notation'), loggingWrapper(logDir), { mode: 0o755 })
+  await writeFile(path.join(stage, 'notation'), loggingWrapper(logDir, prelude), { mode: 0o755 })
   const license = path.join(path.dirname(notation.path), 'LICENSE')
   await writeFile(
     path.join(stage, 'LICENSE'),
@@ -225,7 +232,10 @@ export function readRealCalls(logDir: string): RealCall[] {
       cwd: read('cwd').trim(),
       env,
       username: user === '' ? null : user,
-      passwordSet: env['NOTATION_PASSWORD'] === true
+      passwordSet: env['NOTATION_PASSWORD'] === true,
+      files: read('files')
+        .split('\n')
+        .filter(line => line !== '')
     }
   })
 }

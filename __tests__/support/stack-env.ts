@@ -2,6 +2,7 @@
 // the command that installs it) and fail on CI, where a silent skip would hide lost coverage.
 import { describe, test, type TestContext, type SuiteContext } from 'node:test'
 import { findRegistryBinary } from '../stack/registry.ts'
+import { skipWithoutRealNotation } from './notation-bin.ts'
 
 export const REGISTRY_INSTALL_HINT =
   'docker-registry is not installed: apt-get install -y docker-registry (or set DOCKER_REGISTRY_BIN)'
@@ -48,4 +49,21 @@ export function registryDescribe(name: string, fn: SuiteFn): Promise<void> {
     })
   }
   return describe(name, { skip: REGISTRY_INSTALL_HINT }, fn)
+}
+
+/**
+ * A `describe` for end-to-end suites (`startE2E`): it needs the real notation CLI (the default
+ * `startE2E` installs; skipped, saying why, when none can be found) and, unless
+ * `{ registry: false }`, the registry (same rules as registryDescribe). `{ notation: 'standin' }`
+ * for a suite that runs only the stand-in (say why where used).
+ */
+export async function e2eDescribe(
+  name: string,
+  fn: SuiteFn,
+  options: { registry?: boolean; notation?: 'real' | 'standin' } = {}
+): Promise<void> {
+  const withoutNotation = options.notation === 'standin' ? false : await skipWithoutRealNotation()
+  if (withoutNotation) return describe(name, { skip: withoutNotation }, fn)
+  if (options.registry === false) return describe(name, fn)
+  return registryDescribe(name, fn)
 }

@@ -24,6 +24,7 @@ import { promisify } from 'node:util'
 import { extractArchive } from './archive.ts'
 import { download, type DownloadOptions } from './download.ts'
 import { ActionError, errorMessage } from '../util/errors.ts'
+import { notationCacheDir } from '../notation/notation.ts'
 import type { Platform } from './platform.ts'
 import { archiveExtension, binaryName, pinnedChecksum, releaseUrl, type Tool } from './releases.ts'
 
@@ -430,6 +431,7 @@ export async function install(
 
   core.exportVariable('NOTATION_CONFIG', configDir)
   core.exportVariable('NOTATION_LIBEXEC', libexecDir)
+  core.exportVariable('NOTATION_CACHE', notationCacheDir(configDir))
   core.addPath(notation.dir)
   return {
     notation: { ...notation, version: notationSource.version },

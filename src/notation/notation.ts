@@ -3,6 +3,7 @@
 // plus what the action reads back from it (the `Error:` line, `inspect -o json`) and which flags
 // need which notation version.
 import { spawn } from 'node:child_process'
+import path from 'node:path'
 import { ActionError, InputError } from '../util/errors.ts'
 import { DIGEST } from '../registry/reference.ts'
 import { DEFAULT_RETRY, backoffDelay } from '../util/retry.ts'
@@ -215,6 +216,14 @@ export interface NotationEnvOptions {
   credential?: RegistryCredential | undefined
 }
 
+/**
+ * notation's cache (CRLs it fetched, from 1.3.0): inside its job-private configuration. Without
+ * NOTATION_CACHE the real CLI creates `~/.cache/notation` in the runner's HOME on every verify.
+ */
+export function notationCacheDir(configDir: string): string {
+  return path.join(configDir, 'cache')
+}
+
 /** The child environment, built from scratch: nothing else from the runner leaks into notation. */
 export function notationEnv(options: NotationEnvOptions): Record<string, string> {
   const env: Record<string, string> = {}
@@ -225,6 +234,7 @@ export function notationEnv(options: NotationEnvOptions): Record<string, string>
   Object.assign(env, options.extra ?? {})
   env['NOTATION_CONFIG'] = options.configDir
   env['NOTATION_LIBEXEC'] = options.libexecDir
+  env['NOTATION_CACHE'] = notationCacheDir(options.configDir)
   if (options.credential) {
     env['NOTATION_USERNAME'] = options.credential.username
     env['NOTATION_PASSWORD'] = options.credential.password

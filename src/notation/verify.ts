@@ -231,10 +231,44 @@ export async function prepareTrust(
 }
 
 export function verifyArgs(reference: string, userMetadata: readonly KeyValue[]): string[] {
-  return ['verify', ...userMetadata.map(m => `--user-metadata=${m.key}=${m.value}`), reference]
+  return [
+    'verify',
+    // Without it notation 1.3 says only that every signature failed, never why (see
+    // signatureFailures); it also logs what a permissive level lets through.
+    '--verbose',
+    ...userMetadata.map(m => `--user-metadata=${m.key}=${m.value}`),
+    reference
+  ]
 }
 
 export type VerifyOutcome = Pick<ImageResult, 'verified' | 'verification' | 'error' | 'verifyMs'>
+
+/**
+ * Why each signature failed, from `notation verify --verbose`: its `Error:` line says only
+ * "signature verification failed for all the signatures associated with <ref>", and the reasons
+ * (expired, untrusted signer, missing metadata…) are in lines such as
+ * `level=warning msg=Signature sha256:… failed verification with error: <reason>`.
+ */
+export function signatureFailures(stderr: string): string[] {
+  const failures: string[] = []
+  for (const line of splitLines(stderr)) {
+    // logrus quotes a message that needs it: msg="…" (the quotes are not part of the reason).
+    const found =
+      /\bmsg="Signature (sha(?:256|512):[0-9a-f]+) failed verification with error: (.*)"$/.exec(
+        line.trim()
+      ) ??
+      /\bmsg=Signature (sha(?:256|512):[0-9a-f]+) failed verification with error: (.*)$/.exec(
+        line.trim()
+      )
+    if (found) failures.push(`${found[1]}: ${found[2]}`)
+  }
+  return failures
+}
+
+/** notation's log lines worth a reader's time: all but the informational ones of --verbose. */
+export function shownLines(output: string): string[] {
+  return splitLines(output).filter(line => line.trim() !== '' && !/^level=info\b/.test(line))
+}
 
 /** What a notation verify run means; success needs exit 0 and notation's own success line. */
 export function interpretVerify(reference: string, result: NotationResult): VerifyOutcome {
@@ -250,11 +284,13 @@ export function interpretVerify(reference: string, result: NotationResult): Veri
       error: 'the trust policy skips verification for this image, so nothing was verified'
     }
   }
+  const failures = signatureFailures(result.stderr)
   const why =
-    errorLine(result.stderr) ??
-    (result.code === 0
-      ? 'notation exited 0 without reporting a verified signature'
-      : `notation exited with code ${result.code}`)
+    (errorLine(result.stderr) ??
+      (result.code === 0
+        ? 'notation exited 0 without reporting a verified signature'
+        : `notation exited with code ${result.code}`)) +
+    (failures.length > 0 ? `: ${failures.join('; ')}` : '')
   return {
     verified: false,
     verification: 'failed',
@@ -328,9 +364,7 @@ export async function verifyImages(
       )
       const outcome = interpretVerify(image.reference, result)
       // Split where the runner splits; the pool prints info lines inert (see untrusted.ts).
-      for (const line of splitLines(`${result.stdout}\n${result.stderr}`)) {
-        if (line.trim() !== '') log.info(line)
-      }
+      for (const line of shownLines(`${result.stdout}\n${result.stderr}`)) log.info(line)
       const wanted = ctx.verify.userMetadata
       if (outcome.verification === 'failed' && wanted.length > 0) {
         // notation says only that the metadata was not found: name which, from what inspect shows.
