@@ -1,11 +1,12 @@
-// Signing throughput: 20 images through signImages with the notation stand-in taking 300 ms per
-// sign call (scenario delayMs), at max-concurrency 1 and 4. Prints medians and the ratio to the
+// Signing throughput: 20 images through signImages with the real notation CLI behind a wrapper that
+// sleeps 300 ms before each sign call, at max-concurrency 1 and 4. Prints medians and the ratio to the
 // ideal (20 / 4 × 300 ms). Nothing is asserted; tests own correctness.
 //
 // The plugin is a local-key signer installed under the azure-kv name, so the figures measure the
-// action's scheduling and notation's start-up rather than the Key Vault stand-in's SDK start-up.
+// action's scheduling and notation's own costs rather than the Key Vault stand-in's SDK start-up.
 // A "start-up" run (delayMs 0 at max-concurrency 4) shows what each run costs besides the delay,
-// and a run with a 5-line sh notation (no Node start-up per call) shows the action's own overhead.
+// and a run with a 5-line sh notation (no real signing) shows the action's own overhead. Without a
+// real notation (support/notation-bin.ts) the bench is skipped.
 //
 // Standalone: npx node bench/sign-bench.ts   (BENCH_SIGN_RUNS, BENCH_SIGN_IMAGES, BENCH_SIGN_DELAY_MS)
 import { createHash } from 'node:crypto'
@@ -18,7 +19,8 @@ import { signImages, type SignContext } from '../src/notation/sign.ts'
 import type { ResolvedImage, SigningCertificate } from '../src/util/types.ts'
 import { startStack, type Stack } from '../__tests__/stack/stack.ts'
 import { captureOutput } from '../__tests__/support/capture.ts'
-import { installNotationStandin, writeTestPlugin } from '../__tests__/support/notation.ts'
+import { writeTestPlugin } from '../__tests__/support/notation.ts'
+import { realNotation } from '../__tests__/support/notation-bin.ts'
 import { REGISTRY_INSTALL_HINT, registryAvailable } from '../__tests__/support/stack-env.ts'
 import { defaultInputs } from '../__tests__/support/inputs.ts'
 
@@ -73,7 +75,7 @@ interface Bench {
   credential: { username: string; password: string }
 }
 
-async function setUp(): Promise<Bench> {
+async function setUp(notationPath: string): Promise<Bench> {
   const stack = await startStack()
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sign-bench-'))
   const configDir = path.join(dir, 'config')
@@ -87,11 +89,10 @@ async function setUp(): Promise<Bench> {
     chainPem: [seeded.leaf.pem],
     keySpec: 'RSA-2048'
   })
-  const notation = installNotationStandin(dir, { logFile: path.join(dir, 'calls.jsonl') })
   return {
     stack,
     dir,
-    notationPath: notation.path,
+    notationPath,
     configDir,
     libexecDir,
     certificate: {
@@ -110,15 +111,18 @@ async function setUp(): Promise<Bench> {
   }
 }
 
-/** A wrapper setting the scenario (the stand-in reads it from its environment). */
-async function notationWith(bench: Bench, name: string, scenario: unknown): Promise<string> {
-  const file = path.join(bench.dir, `${name}.json`)
-  await writeFile(file, JSON.stringify(scenario))
+/** A wrapper around the real notation whose `sign` sleeps `delayMs` first (a slow Key Vault). */
+async function notationWith(bench: Bench, name: string, delayMs: number): Promise<string> {
   const wrapper = path.join(bench.dir, `notation-${name}`)
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
   await writeFile(
     wrapper,
-    `#!/bin/sh\nNOTATION_STANDIN_SCENARIO=${q(file)} exec ${q(bench.notationPath)} "$@"\n`,
+    [
+      '#!/bin/sh',
+      `if [ "$1" = sign ]; then sleep ${delayMs / 1000}; fi`,
+      `exec ${q(bench.notationPath)} "$@"`,
+      ''
+    ].join('\n'),
     { mode: 0o755 }
   )
   return wrapper
@@ -238,8 +242,7 @@ async function timeOnce(
   concurrency: number
 ): Promise<number> {
   const images = await freshImages(bench, count, String(++runCounter))
-  const scenario = Object.fromEntries(images.map(i => [i.digest, { delayMs }]))
-  const notationPath = await notationWith(bench, `run-${runCounter}`, scenario)
+  const notationPath = await notationWith(bench, `run-${runCounter}`, delayMs)
   return timeSigning(
     images,
     {
@@ -254,6 +257,8 @@ async function timeOnce(
       env: {
         PATH: process.env['PATH'],
         HOME: bench.dir,
+        // The stack's CA: Go (notation) reads SSL_CERT_FILE, the Node test plugin NODE_EXTRA_CA_CERTS.
+        SSL_CERT_FILE: bench.stack.caFile,
         NODE_EXTRA_CA_CERTS: bench.stack.caFile
       }
     },
@@ -283,7 +288,12 @@ export async function runSignBench(
   const count = options.images ?? Number(process.env['BENCH_SIGN_IMAGES'] ?? 20)
   const delayMs = options.delayMs ?? Number(process.env['BENCH_SIGN_DELAY_MS'] ?? 300)
   const concurrency = options.concurrency ?? 4
-  const bench = await setUp()
+  const notation = await realNotation()
+  if (typeof notation === 'string') {
+    console.log(`sign bench skipped: ${notation}`)
+    return undefined
+  }
+  const bench = await setUp(notation.path)
   try {
     await timeOnce(bench, 2, 0, 2) // warm: file system cache, registry, first TLS handshakes
     const serial = await measure(runs, () => timeOnce(bench, count, delayMs, 1))
@@ -316,7 +326,7 @@ export async function runSignBench(
       `sign: ${count} images, ${delayMs} ms per notation sign call; ideal at max-concurrency ${concurrency}: ${idealMs} ms ` +
         `(${os.availableParallelism()} CPUs, load ${load})`
     )
-    console.log('  notation stand-in + azure-kv-named local signer + registry:')
+    console.log(`  ${notation.label} + azure-kv-named local signer + registry:`)
     console.log(line('    max-concurrency 1', serial))
     console.log(line(`    max-concurrency ${concurrency}`, parallel))
     console.log(line(`    start-up (delay 0, max-concurrency ${concurrency})`, startup))

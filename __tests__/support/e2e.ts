@@ -1,7 +1,6 @@
-// End-to-end harness: the local stack, the real notation CLI (by default; the stand-in only where
-// a test says why) and the azure-kv stand-in packed as release archives and served over HTTP, and
-// the committed bundle run as a runner runs it.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+// End-to-end harness: the local stack, the real notation CLI and the azure-kv stand-in packed as
+// release archives and served over HTTP, and the committed bundle run as a runner runs it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { StackServer } from '../stack/http.ts'
@@ -15,7 +14,7 @@ import {
   type RunnerDirs
 } from './action.ts'
 import { packAzureKvStandin, readAzureKvLog, type AzureKvCall } from './azure-kv.ts'
-import { packNotationArchive, readCalls, type Call } from './notation.ts'
+import type { Call } from './notation.ts'
 import { packRealNotationArchive, readRealCalls, requireRealNotation } from './notation-bin.ts'
 
 export interface E2E {
@@ -27,7 +26,7 @@ export interface E2E {
   installInputs: Record<string, string>
   /** Inputs for the OIDC identity and the stack's vault. */
   azureInputs: Record<string, string>
-  /** Which notation the action installs: `notation 1.3.2 (real, …)` or the stand-in. */
+  /** Which notation the action installs: `notation 1.3.2 (real, …)`. */
   notationLabel: string
   /**
    * Every notation run, oldest first. With the real CLI only what the logging wrapper sees
@@ -37,11 +36,6 @@ export interface E2E {
   notationCalls(): Call[]
   /** Every run of the azure-kv stand-in (through notation), oldest first. */
   pluginCalls(): AzureKvCall[]
-  /**
-   * The notation stand-in's scenario for the next runs (see fixtures/notation/notation.ts: a sign or
-   * verify that fails with a given message, per reference or digest); `{}` for none.
-   */
-  notationScenario(scenario: Record<string, unknown>): Promise<void>
   /** Runs the bundle's main step (and, with `post`, its post step) with the stack's env. */
   run(
     inputs: Record<string, string>,
@@ -60,25 +54,25 @@ export interface E2E {
 
 export interface E2EOptions extends StackOptions {
   /**
-   * `real` (the default): the real notation CLI (see support/notation-bin.ts; suites declared with
-   * `e2eDescribe` skip when there is none); `standin`: the stand-in, only for what the real CLI
-   * cannot be driven into (say why where used).
+   * Always the real notation CLI (see support/notation-bin.ts; suites declared with `e2eDescribe`
+   * skip when there is none). Kept as an option so that call sites can say so.
    */
-  notation?: 'real' | 'standin'
+  notation?: 'real'
+  /**
+   * Shell lines the packed wrapper runs before it becomes the real notation (see
+   * packRealNotationArchive): e.g. to report another version. Say why where used.
+   */
+  notationPrelude?: readonly string[]
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
-  const { notation: which = 'real', ...stackOptions } = options
-  const real = which === 'real' ? await requireRealNotation() : undefined
+  // `notation` is always 'real'; the stack ignores it.
+  const { notationPrelude = [], ...stackOptions } = options
+  const real = await requireRealNotation()
   const stack = await startStack(stackOptions)
   const work = await mkdtemp(path.join(os.tmpdir(), 'akv-e2e-'))
-  const logFile = path.join(work, 'notation-calls.jsonl')
   const realLogDir = path.join(work, 'notation-calls')
-  const scenarioFile = path.join(work, 'notation-scenario.json')
-  await writeFile(scenarioFile, '{}\n')
-  const notation = real
-    ? await packRealNotationArchive(work, real, realLogDir)
-    : await packNotationArchive(work, { logFile, scenarioFile })
+  const notation = await packRealNotationArchive(work, real, realLogDir, notationPrelude)
   const pluginLog = path.join(work, 'azure-kv-calls.jsonl')
   const plugin = await packAzureKvStandin(work, { env: { AZURE_KV_STANDIN_LOG: pluginLog } })
   const files = new Map([
@@ -124,22 +118,15 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     },
     installInputs,
     azureInputs,
-    notationLabel: real ? real.label : 'notation stand-in (__tests__/fixtures/notation)',
+    notationLabel: real.label,
     notationCalls: () =>
-      real
-        ? readRealCalls(realLogDir).map(c => ({
-            ...c,
-            exitCode: Number.NaN,
-            stdout: '',
-            stderr: ''
-          }))
-        : readCalls(logFile),
+      readRealCalls(realLogDir).map(c => ({
+        ...c,
+        exitCode: Number.NaN,
+        stdout: '',
+        stderr: ''
+      })),
     pluginCalls: () => readAzureKvLog(pluginLog),
-    notationScenario: async scenario => {
-      if (real)
-        throw new Error('notationScenario drives the stand-in only; make the stack fail instead')
-      await writeFile(scenarioFile, `${JSON.stringify(scenario)}\n`)
-    },
     async run(inputs, runOptions = {}) {
       const env = { ...stack.env(), ...runOptions.env }
       const main = await runAction({

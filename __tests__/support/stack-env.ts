@@ -54,15 +54,14 @@ export function registryDescribe(name: string, fn: SuiteFn): Promise<void> {
 /**
  * A `describe` for end-to-end suites (`startE2E`): it needs the real notation CLI (the default
  * `startE2E` installs; skipped, saying why, when none can be found) and, unless
- * `{ registry: false }`, the registry (same rules as registryDescribe). `{ notation: 'standin' }`
- * for a suite that runs only the stand-in (say why where used).
+ * `{ registry: false }`, the registry (same rules as registryDescribe).
  */
 export async function e2eDescribe(
   name: string,
   fn: SuiteFn,
-  options: { registry?: boolean; notation?: 'real' | 'standin' } = {}
+  options: { registry?: boolean } = {}
 ): Promise<void> {
-  const withoutNotation = options.notation === 'standin' ? false : await skipWithoutRealNotation()
+  const withoutNotation = await skipWithoutRealNotation()
   if (withoutNotation) return describe(name, { skip: withoutNotation }, fn)
   if (options.registry === false) return describe(name, fn)
   return registryDescribe(name, fn)
