@@ -232,3 +232,20 @@ test('a missing env file says how to make one', async () => {
   assert.equal(run.code, 2, run.out)
   assert.match(run.out, /npm run stack > \.env/)
 })
+
+test('without a notation the stack does not start, and says how to name one', async () => {
+  // No stand-in to fall back on: a NOTATION_BIN that does not run stands for "no notation here"
+  // (the shared build and the cached release cannot be hidden from this process).
+  const run = await finished(
+    spawn(process.execPath, [path.join(ROOT, '__tests__', 'stack', 'cli.ts')], {
+      cwd: os.tmpdir(),
+      env: { ...shellEnv(), NOTATION_BIN: path.join(os.tmpdir(), 'no-such-notation') },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }),
+    30_000
+  )
+  assert.equal(run.code, 2, run.out)
+  assert.match(run.out, /stack: no notation to serve: /)
+  assert.match(run.out, /set NOTATION_BIN to a notation executable/)
+  assert.doesNotMatch(run.out, /stack: up|INPUT_/, 'nothing started')
+})

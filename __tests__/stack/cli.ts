@@ -2,18 +2,20 @@
 // needs as KEY=value lines on stdout (notes go to stderr): the stack's endpoints and test CA, and
 // ready-to-use INPUT_* and runner lines, so that saved as `.env` they let `npm run local-action`
 // sign and verify the seeded image with no edits and no network beyond loopback. It seeds a signing
-// certificate and a sample image, serves notation and the azure-kv plugin stand-in as release
-// archives on loopback, and stays up until SIGINT/SIGTERM, then tears everything down.
+// certificate and a sample image, serves the real notation CLI and the azure-kv plugin stand-in as
+// release archives on loopback, and stays up until SIGINT/SIGTERM, then tears everything down.
 //
 //   npm run stack > .env                         # or: node __tests__/stack/cli.ts --no-registry
 //   options: --no-registry  --client-secret (adds AZURE_CLIENT_SECRET)
-//            --notation auto|real|standin (auto: the real CLI when NOTATION_BIN or the shared test
-//            build has one, else the stand-in; real: also the official release, downloaded once)
+//
+// Notation is found as the tests find it (support/notation-bin.ts): NOTATION_BIN, the shared test
+// build, or the official release downloaded once by its pinned checksum into a cache. With none of
+// them (offline on first use, or NOTATION_TESTS_OFFLINE set with no local copy) the stack does not
+// start and says how to name one: there is no stand-in to fall back on.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { packAzureKvStandin } from '../support/azure-kv.ts'
-import { packNotationArchive } from '../support/notation.ts'
 import { packRealNotationArchive, realNotation } from '../support/notation-bin.ts'
 import { startStack, type Stack } from './stack.ts'
 
@@ -21,39 +23,37 @@ const { values } = parseArgs({
   options: {
     'no-registry': { type: 'boolean', default: false },
     'client-secret': { type: 'boolean', default: false },
-    certificate: { type: 'string', default: 'wabbit-networks-io' },
-    notation: { type: 'string', default: 'auto' }
+    certificate: { type: 'string', default: 'wabbit-networks-io' }
   }
 })
 
 const note = (line: string) => process.stderr.write(`${line}\n`)
 
-if (!['auto', 'real', 'standin'].includes(values.notation)) {
-  note(`stack: --notation must be auto, real or standin, not ${values.notation}`)
+// Before anything starts: without a notation a local run cannot sign, so the stack is of no use.
+// A NOTATION_BIN that does not run is an error there; here it is one more reason to name.
+const found = await realNotation().catch((error: Error) => error.message)
+if (typeof found === 'string') {
+  note(`stack: no notation to serve: ${found}`)
+  note(
+    'stack: set NOTATION_BIN to a notation executable, or run once with network access ' +
+      '(the official release is downloaded by its pinned checksum and cached)'
+  )
   process.exit(2)
 }
+const notationFound = found
 
 /**
- * notation and the azure-kv plugin stand-in packed as release archives, served by the stack over
- * HTTPS on loopback (the action's custom-URL install path), with the inputs that install them.
+ * The real notation and the azure-kv plugin stand-in packed as release archives, served by the
+ * stack over HTTPS on loopback (the action's custom-URL install path), with the inputs that install
+ * them.
  */
 async function serveArchives(stack: Stack, dir: string): Promise<Record<string, string>> {
-  // auto stays off the network: the official release is fetched (once, into a cache) only for
-  // --notation real.
-  if (values.notation === 'auto') process.env['NOTATION_TESTS_OFFLINE'] ??= '1'
-  const found = values.notation === 'standin' ? '--notation standin' : await realNotation()
-  if (typeof found === 'string' && values.notation === 'real') {
-    throw new Error(`--notation real: ${found}`)
-  }
-  const notation =
-    typeof found === 'string'
-      ? await packNotationArchive(dir, { logFile: path.join(dir, 'notation-calls.jsonl') })
-      : await packRealNotationArchive(dir, found, path.join(dir, 'notation-calls'))
-  note(
-    typeof found === 'string'
-      ? `stack: serving the notation stand-in (${found})`
-      : `stack: serving ${found.label}`
+  const notation = await packRealNotationArchive(
+    dir,
+    notationFound,
+    path.join(dir, 'notation-calls')
   )
+  note(`stack: serving ${notationFound.label}`)
   const plugin = await packAzureKvStandin(dir)
   const files = new Map([
     ['notation.tar.gz', await readFile(notation.file)],

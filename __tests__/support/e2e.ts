@@ -119,13 +119,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     installInputs,
     azureInputs,
     notationLabel: real.label,
-    notationCalls: () =>
-      readRealCalls(realLogDir).map(c => ({
-        ...c,
-        exitCode: Number.NaN,
-        stdout: '',
-        stderr: ''
-      })),
+    notationCalls: () => readRealCalls(realLogDir),
     pluginCalls: () => readAzureKvLog(pluginLog),
     async run(inputs, runOptions = {}) {
       const env = { ...stack.env(), ...runOptions.env }
