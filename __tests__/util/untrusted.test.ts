@@ -1,5 +1,5 @@
 // Text the action does not control, through the committed bundle as a runner runs it (issue 11,
-// items 6, 9 and 12): servers of the stack and the notation stand-in answer with text holding every
+// items 6, 9 and 12): servers of the stack (met by the real notation) answer with text holding every
 // way a line can become a workflow command (`::add-mask::`, `::set-output`, `::stop-commands::`, the
 // old `##[error]` form anywhere in a line, leading blanks and invisible characters, a lone CR, a
 // U+2028), and the bundle's stdout, read with the runner's rules (support/runner-commands.ts), holds
