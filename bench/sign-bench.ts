@@ -49,7 +49,7 @@ export interface SignBenchResult {
   ratioAfterStartup: number
   /** Target: parallelMs ≤ 1.3 × idealMs + startupMs */
   withinTarget: boolean
-  /** The same at max-concurrency 1 and `concurrency` with a 5-line sh notation (no stand-in). */
+  /** The same at max-concurrency 1 and `concurrency` with a 5-line sh notation (no real signing). */
   scheduling: { serialMs: number; parallelMs: number; ratio: number }
 }
 
