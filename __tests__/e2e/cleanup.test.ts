@@ -392,8 +392,8 @@ e2eDescribe('cleanup, two runs in a job, and a failure in the middle', () => {
       assert.match(String(out[i]?.['signatureDigest']), /^sha256:[0-9a-f]{64}$/)
       assert.ok(failed.summary.includes(String(out[i]?.['signatureDigest'])), `summary row ${i}`)
     }
-    assert.match(failed.summary, /5 images, 1 failed\./)
-    assert.equal((failed.summary.match(/<td>signed<\/td>/g) ?? []).length, 4)
+    assert.match(failed.summary, /1 of 5 images failed/)
+    assert.equal((failed.summary.match(/<td>✅&nbsp;signed<\/td>/g) ?? []).length, 4)
     assert.deepEqual(await signatureCounts(), [1, 1, 0, 1, 1])
     const postFailed = await post(inputs, failed.state)
     assert.equal(postFailed.code, 0)

@@ -318,7 +318,10 @@ e2eDescribe('skip-if-signed decides by verification; one digest is signed once',
         rows(signed).map(r => r.signatureDigest),
         [signature, signature]
       )
-      assert.equal(signed.summary.split(signature!).length - 1, 2, 'both summary rows')
+      // Each row shows the signature (its full digest in the cell's title), and the details list it
+      // under each image.
+      assert.equal(signed.summary.split(`title="${signature!}"`).length - 1, 2, 'both summary rows')
+      assert.equal(signed.summary.split(`signature  ${signature!}`).length - 1, 2, 'both details')
 
       // A re-run with skip-if-signed: both rows already signed, by that one signature.
       const again = await run({
