@@ -3,7 +3,7 @@
 //   node_modules/.bin/node scripts/summary-screenshots.ts   # needs Debian's chromium
 //   … --details-open   # the same with <details> opened, into docs/*-open.png (to look, not to commit)
 //
-// Builds the summary with the action's own code (src/summary.ts) from fabricated results, for one
+// Builds the summary with the action's own code (src/report/summary.ts) from fabricated results, for one
 // image and for 20 images with one failure, puts it in a page styled like GitHub's run summary
 // (a small stylesheet modelled on github-markdown-css, a job list on the left as on the run page),
 // and has headless Chromium take a 1280 px wide screenshot of each into docs/.
