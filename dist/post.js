@@ -3,6 +3,6 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/post-entry.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { post } = await import("./chunks/post-FWDHLNQO.js");
+var { post } = await import("./chunks/post-HKTQLBL5.js");
 await post();
 process.exit();
