@@ -14,7 +14,7 @@ import { StackServer } from '../stack/http.ts'
 import { certificateFor } from '../stack/lookalike.ts'
 import type { ActionRun } from '../support/action.ts'
 import { startE2E, type E2E } from '../support/e2e.ts'
-import { registryDescribe, registryTest } from '../support/stack-env.ts'
+import { e2eDescribe, registryTest } from '../support/stack-env.ts'
 
 const GiB = 1024 * 1024 * 1024
 /** Past this the test stops the bundle itself: old code would buffer gigabytes on a shared box. */
@@ -109,7 +109,7 @@ async function failedBuild(
   return { run, error, seconds }
 }
 
-registryDescribe('ARM and blob storage: errors name host and cause, answers bounded', () => {
+e2eDescribe('ARM and blob storage: errors name host and cause, answers bounded', () => {
   before(async () => {
     e2e = await startE2E({ notation: 'real' })
     const cert = await certificateFor(e2e.stack.ca, 'management.wrong-name.example')

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { ROOT } from '../support/action.ts'
-import { registryDescribe } from '../support/stack-env.ts'
+import { e2eDescribe } from '../support/stack-env.ts'
 
 const LAUNCHER = path.join(ROOT, 'scripts', 'local-action.ts')
 
@@ -71,7 +71,7 @@ function parseEnv(text: string): Record<string, string> {
   return env
 }
 
-registryDescribe('local run: npm run stack > .env, then npm run local-action', () => {
+e2eDescribe('local run: npm run stack > .env, then npm run local-action', () => {
   let work: string
   let stack: ChildProcess
   let stackExited: Promise<Finished>

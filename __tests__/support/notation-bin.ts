@@ -122,7 +122,10 @@ export function realNotation(): Promise<RealNotation | string> {
 /** For `describe(..., { skip })`: false when real notation is here, else the reason. */
 export async function skipWithoutRealNotation(): Promise<false | string> {
   const notation = await realNotation()
-  return typeof notation === 'string' ? notation : false
+  if (typeof notation !== 'string') return false
+  // On CI a missing notation fails the tests that need it (requireRealNotation says why), as a
+  // missing registry does: a silent skip there would hide the coverage that was lost.
+  return process.env['CI'] === 'true' ? false : notation
 }
 
 /** The real notation, for code that runs only when `skipWithoutRealNotation()` was false. */
