@@ -6,24 +6,11 @@ import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { resolveAuthority, type Authority } from './authority.ts'
+import type { AzureOptions, CredentialKind } from './options.ts'
 import { ActionError, InputError, errorMessage } from '../util/errors.ts'
 import { httpRequest, serverMessage, type HttpOptions } from '../util/http.ts'
 import { networkCause, probeReach } from '../util/network-error.ts'
 import { SDK_CLIENT_OPTIONS, isTransientError } from '../util/retry.ts'
-
-export const CREDENTIALS = ['auto', 'oidc', 'environment', 'cli', 'managed-identity'] as const
-export type CredentialKind = (typeof CREDENTIALS)[number]
-
-/** Which Azure identity to use, and where ACR Tasks builds run. */
-export interface AzureOptions {
-  credential: CredentialKind
-  clientId?: string
-  tenantId?: string
-  /** azure-authority-host: an https origin (see resolveAuthority for how it combines with the env). */
-  authorityHost?: string
-  subscriptionId?: string
-  resourceGroup?: string
-}
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
 export const ACR_SCOPE = 'https://containerregistry.azure.net/.default'

@@ -13,7 +13,7 @@ import {
   type Tool
 } from '../install/releases.ts'
 import { withoutCredentials } from '../util/untrusted.ts'
-import { CREDENTIALS, type AzureOptions } from '../azure/azure.ts'
+import { CREDENTIALS, type AzureOptions } from '../azure/options.ts'
 import type { KeyVaultOptions } from '../azure/keyvault.ts'
 import type { RegistryOptions } from '../registry/access.ts'
 import type { ToolSource } from '../install/install.ts'

@@ -24,7 +24,7 @@ import { promisify } from 'node:util'
 import { extractArchive } from './archive.ts'
 import { download, type DownloadOptions } from './download.ts'
 import { ActionError, errorMessage } from '../util/errors.ts'
-import { notationCacheDir } from '../notation/notation.ts'
+import { notationCacheDir } from '../notation/dirs.ts'
 import type { Platform } from './platform.ts'
 import { archiveExtension, binaryName, pinnedChecksum, releaseUrl, type Tool } from './releases.ts'
 

@@ -3,8 +3,8 @@
 // plus what the action reads back from it (the `Error:` line, `inspect -o json`) and which flags
 // need which notation version.
 import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { ActionError, InputError } from '../util/errors.ts'
+import { notationCacheDir } from './dirs.ts'
 import { DIGEST } from '../registry/reference.ts'
 import { DEFAULT_RETRY, backoffDelay } from '../util/retry.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -214,14 +214,6 @@ export interface NotationEnvOptions {
   /** Variables for the plugin (AZURE_*), set as given. */
   extra?: Readonly<Record<string, string>>
   credential?: RegistryCredential | undefined
-}
-
-/**
- * notation's cache (CRLs it fetched, from 1.3.0): inside its job-private configuration. Without
- * NOTATION_CACHE the real CLI creates `~/.cache/notation` in the runner's HOME on every verify.
- */
-export function notationCacheDir(configDir: string): string {
-  return path.join(configDir, 'cache')
 }
 
 /** The child environment, built from scratch: nothing else from the runner leaks into notation. */
