@@ -239,12 +239,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
       inputs.sign.skipIfSigned && installed
         ? (unsigned: readonly ResolvedImage[]) =>
             findAlreadySigned(unsigned, {
-              ...notationContext(installed, credentials, workspace, signal),
-              sign: inputs.sign,
-              maxConcurrency: inputs.maxConcurrency,
-              notationVersion: installed.notation.version,
-              workDir: installed.workDir,
-              certificate,
+              ...signingContext(installed, inputs, credentials, workspace, signal, certificate),
               identity
             })
         : undefined
@@ -270,12 +265,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
     const { describeSignCommand, signImages, signFailureMessage } =
       await import('./notation/sign.ts')
     const signContext = {
-      ...notationContext(installed, credentials, workspace, signal),
-      sign: inputs.sign,
-      maxConcurrency: inputs.maxConcurrency,
-      notationVersion: installed.notation.version,
-      workDir: installed.workDir,
-      certificate,
+      ...signingContext(installed, inputs, credentials, workspace, signal, certificate),
       ...(identity ? { identity } : {}),
       ...(checked.timestampRootPem ? { timestampRootPem: checked.timestampRootPem } : {})
     }
@@ -365,6 +355,25 @@ function notationContext(
     credentials,
     workspace,
     signal
+  }
+}
+
+/** What signing with notation needs from this run, whichever signer asks for it. */
+function signingContext(
+  installed: InstallResult,
+  inputs: Inputs,
+  credentials: Map<string, RegistryCredential | undefined>,
+  workspace: string,
+  signal: AbortSignal,
+  certificate: SigningCertificate
+) {
+  return {
+    ...notationContext(installed, credentials, workspace, signal),
+    sign: inputs.sign,
+    maxConcurrency: inputs.maxConcurrency,
+    notationVersion: installed.notation.version,
+    workDir: installed.workDir,
+    certificate
   }
 }
 
