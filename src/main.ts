@@ -255,6 +255,7 @@ async function main(inputs: Inputs, signal: AbortSignal): Promise<void> {
       ...(inputs.sign.expiry === undefined ? {} : { expiry: inputs.sign.expiry }),
       forceReferrersTag: inputs.sign.forceReferrersTag,
       maxConcurrency: inputs.maxConcurrency,
+      signal,
       ...(alreadySigned ? { alreadySigned } : {})
     })
     const message = signFailureMessage(results)

@@ -24,6 +24,8 @@ export interface NativeSignerOptions {
   expiry?: string
   forceReferrersTag: boolean
   maxConcurrency: number
+  /** Aborting (timeout-minutes, a cancelled job) stops the Key Vault calls in flight. */
+  signal?: AbortSignal
   /**
    * skip-if-signed: the images (by digest reference) already signed by this certificate, as
    * verification proved, or why that is unknown (the image then fails). Omitted: sign every image.
@@ -55,7 +57,9 @@ async function signWithKeyVault(
   images: readonly ResolvedImage[],
   options: NativeSignerOptions
 ): Promise<ImageResult[]> {
-  const signDigest = await keyVaultSigner(options.certificate.keyId, options.credential)
+  const signDigest = await keyVaultSigner(options.certificate.keyId, options.credential, {
+    ...(options.signal ? { signal: options.signal } : {})
+  })
   return signImagesNative(images, {
     format: options.format,
     userMetadata: options.userMetadata,

@@ -7,10 +7,18 @@ import { challengeOptions } from '../azure/keyvault.ts'
 import { SDK_CLIENT_OPTIONS } from '../util/retry.ts'
 import type { DigestSigner } from './envelope.ts'
 
+/**
+ * How long one Key Vault `sign` may take, retries included: the SDK sets no limit of its own, and a
+ * vault that accepts the connection and never answers would hold every image behind the first.
+ */
+export const KEY_VAULT_SIGN_TIMEOUT_MS = 60_000
+
 export async function keyVaultSigner(
   keyId: string,
-  credential: TokenCredential
+  credential: TokenCredential,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {}
 ): Promise<DigestSigner> {
+  const timeoutMs = options.timeoutMs ?? KEY_VAULT_SIGN_TIMEOUT_MS
   const { CryptographyClient } = await import('@azure/keyvault-keys')
   const client = new CryptographyClient(keyId, credential, {
     ...challengeOptions(new URL(keyId).origin),
@@ -22,10 +30,20 @@ export async function keyVaultSigner(
   let first: Promise<unknown> | undefined
   return async (algorithm, digest) => {
     const sign = async (): Promise<Buffer> => {
+      const limit = AbortSignal.timeout(timeoutMs)
       try {
-        const result = await client.sign(algorithm, digest)
+        const result = await client.sign(algorithm, digest, {
+          abortSignal: options.signal ? AbortSignal.any([options.signal, limit]) : limit
+        })
         return Buffer.from(result.result)
       } catch (error) {
+        options.signal?.throwIfAborted()
+        if (limit.aborted) {
+          throw new ActionError(
+            `Key Vault ${new URL(keyId).host} did not answer a sign with ${keyId} within the ${timeoutMs / 1000} s limit.`,
+            { cause: error }
+          )
+        }
         const status = (error as { statusCode?: number }).statusCode
         const grant =
           status === 401 || status === 403
