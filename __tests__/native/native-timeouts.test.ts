@@ -30,10 +30,14 @@ describe('signer: native and a Key Vault that never answers sign', { skip }, () 
   })
 
   test('each sign is bounded: the step fails at the 60 s limit, naming the vault and the limit', async () => {
+    // Held until the test lets go (then answered at once): nothing outlives the test.
+    let release = (): void => {}
+    const held = new Promise<void>(resolve => (release = resolve))
     e2e.stack.keyVault.server.inject({
       route: 'keyvault.keys.sign',
       kind: 'latency',
-      latencyMs: 10 * 60_000
+      latencyMs: 0,
+      until: held
     })
     try {
       const started = Date.now()
@@ -48,15 +52,20 @@ describe('signer: native and a Key Vault that never answers sign', { skip }, () 
       const row = JSON.parse(run.outputs['images'] ?? '[]')[0] as Record<string, unknown>
       assert.equal(row['signed'], false)
     } finally {
+      release()
       e2e.stack.keyVault.server.clearFaults()
     }
   })
 
   test('timeout-minutes ends a hanging sign with the time limit, not the 60 s one', async () => {
+    // Held until the test lets go (then answered at once): nothing outlives the test.
+    let release = (): void => {}
+    const held = new Promise<void>(resolve => (release = resolve))
     e2e.stack.keyVault.server.inject({
       route: 'keyvault.keys.sign',
       kind: 'latency',
-      latencyMs: 10 * 60_000
+      latencyMs: 0,
+      until: held
     })
     try {
       const started = Date.now()
@@ -66,6 +75,7 @@ describe('signer: native and a Key Vault that never answers sign', { skip }, () 
       assert.match(run.errors.join('\n'), /timeout-minutes/)
       assert.ok(elapsed < 45_000, `ended at timeout-minutes (${elapsed} ms)`)
     } finally {
+      release()
       e2e.stack.keyVault.server.clearFaults()
     }
   })
