@@ -3,7 +3,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 // src/index.ts
 import module from "node:module";
 module.enableCompileCache?.();
-var { run } = await import("./chunks/main-WRUXZLOV.js");
+var { run } = await import("./chunks/main-O3PABYHW.js");
 await run();
 var OUTPUT_DRAIN_LIMIT_MS = 6e4;
 var drained = (stream) => new Promise((resolve) => {

@@ -78,6 +78,16 @@ describe('against hostile servers', () => {
     assert.equal((await resolve(`${hostile.host}/app:v512`)).digest, sha512)
     assert.equal((await resolve(`${hostile.host}/app:bare`)).digest, sha256(manifest.body))
     await assert.rejects(resolve(`${hostile.host}/app:upper`), /malformed Docker-Content-Digest/)
+    // The media type as notation derives it (Go's mime.ParseMediaType), since a signature's
+    // targetArtifact must match it: parameters dropped, trimmed, lower-cased.
+    hostile.serve('app', 'cased', {
+      ...fakeManifest('cased'),
+      mediaType: ' Application/VND.OCI.Image.Manifest.v1+JSON ; charset=utf-8'
+    })
+    assert.equal(
+      (await resolve(`${hostile.host}/app:cased`)).mediaType,
+      'application/vnd.oci.image.manifest.v1+json'
+    )
     const byDigest = `${hostile.host}/app@${sha256(manifest.body)}`
     assert.equal((await resolve(byDigest)).digest, sha256(manifest.body))
     // A sha256 reference answered with a (true) sha512 header: each checked in its own algorithm.

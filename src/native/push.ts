@@ -9,6 +9,7 @@ import { serverMessage, type HttpResponse } from '../util/http.ts'
 import {
   MANIFEST_MEDIA_TYPES,
   MAX_MANIFEST_BYTES,
+  manifestMediaType,
   type RegistryClient
 } from '../registry/registry.ts'
 import type { Descriptor } from './envelope.ts'
@@ -90,7 +91,7 @@ export class SignatureRegistry {
         `${this.client.registry} served ${this.where}@${digest} as bytes that hash to ${hashed}; not signing.`
       )
     }
-    const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim()
+    const mediaType = manifestMediaType(response.headers.get('content-type'))
     if (!mediaType) {
       throw new ActionError(
         `${this.client.registry} served ${this.where}@${digest} without a Content-Type.`
@@ -158,7 +159,7 @@ export class SignatureRegistry {
       MAX_MANIFEST_BYTES
     )
     if (response.status === 404) return false
-    const type = response.headers.get('content-type')?.split(';')[0]?.trim()
+    const type = manifestMediaType(response.headers.get('content-type'))
     if (response.status === 200 && type === OCI_INDEX) return true
     if (response.status === 200) return false
     throw new ActionError(
@@ -180,7 +181,7 @@ export class SignatureRegistry {
         `Reading the referrers tag ${tag} of ${this.where} failed: ${describe(response)}.`
       )
     }
-    const type = response.headers.get('content-type')?.split(';')[0]?.trim()
+    const type = manifestMediaType(response.headers.get('content-type'))
     if (type !== OCI_INDEX) {
       throw new ActionError(
         `The referrers tag ${tag} of ${this.where} is a ${type ?? 'manifest of no type'}, not an OCI image index; not replacing it.`

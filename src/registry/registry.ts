@@ -285,7 +285,7 @@ export class RegistryClient {
         `${this.registry} answered '${input}' with a manifest whose digest is ${digest}, not ${ref.digest}.`
       )
     }
-    const mediaType = response.headers.get('content-type')?.split(';')[0]
+    const mediaType = manifestMediaType(response.headers.get('content-type'))
     return {
       input,
       registry: ref.registry,
@@ -349,4 +349,14 @@ export async function exchangeAcrRefreshToken(
   if (!refreshToken) throw new ActionError(`${exchangeUrl} answered without a refresh token.`)
   core.setSecret(refreshToken)
   return refreshToken
+}
+
+/**
+ * The media type of a Content-Type header as notation's registry client reads it (Go's
+ * mime.ParseMediaType: parameters dropped, trimmed, lower-cased). What a signature's
+ * targetArtifact names must match what notation derives, or notation refuses the signature.
+ */
+export function manifestMediaType(header: string | null | undefined): string | undefined {
+  const type = header?.split(';')[0]?.trim().toLowerCase()
+  return type === '' ? undefined : type
 }
